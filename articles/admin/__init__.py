@@ -1,0 +1,3 @@
+"""Admin registrations, one module per area."""
+
+from articles.admin import content  # noqa: F401

@@ -1,0 +1,130 @@
+"""The newsroom's admin for articles and what they are filed under."""
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from markdownx.admin import MarkdownxModelAdmin
+
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Callout,
+    RelatedArticle,
+    Section,
+    SiteSettings,
+    Tag,
+)
+
+
+class BylineInline(admin.TabularInline):
+    model = Byline
+    extra = 1
+    autocomplete_fields = ["author"]
+    verbose_name = "byline"
+    verbose_name_plural = "bylines (in order)"
+
+
+class RelatedArticleInline(admin.TabularInline):
+    model = RelatedArticle
+    fk_name = "article"
+    extra = 1
+    autocomplete_fields = ["target"]
+    verbose_name = "related article"
+    verbose_name_plural = "related articles (editor's picks, in order)"
+
+
+@admin.register(Article)
+class ArticleAdmin(MarkdownxModelAdmin):
+    list_display = [
+        "headline",
+        "section",
+        "status",
+        "published_at",
+        "is_published",
+        "comments_closed",
+    ]
+    list_filter = ["status", "section", "featured", "comments_closed", "tags"]
+    search_fields = ["headline", "standfirst", "slug"]
+    date_hierarchy = "published_at"
+    prepopulated_fields = {"slug": ["headline"]}
+    autocomplete_fields = ["tags", "callouts"]
+    inlines = [BylineInline, RelatedArticleInline]
+    list_select_related = ["section"]
+    actions = ["publish", "unpublish", "close_comments", "open_comments"]
+    fieldsets = [
+        (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
+        ("Filing", {"fields": ["section", "tags", "featured", "callouts"]}),
+        ("Publishing", {"fields": ["status", "published_at", "expires_at", "comments_closed"]}),
+        (
+            "Source (republished pieces)",
+            {"fields": ["source_name", "source_url", "source_licence"]},
+        ),
+        ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
+    ]
+
+    @admin.action(description="Publish selected articles now (keeps a scheduled time)")
+    def publish(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            article.save()
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Unpublish selected articles (back to draft)")
+    def unpublish(self, request, queryset):
+        count = 0
+        for article in queryset:
+            article.status = Article.Status.DRAFT
+            article.save()
+            count += 1
+        self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Close comments on selected articles")
+    def close_comments(self, request, queryset):
+        count = queryset.update(comments_closed=True, updated_at=timezone.now())
+        self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
+
+    @admin.action(description="Open comments on selected articles")
+    def open_comments(self, request, queryset):
+        count = queryset.update(comments_closed=False, updated_at=timezone.now())
+        self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "role"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Callout)
+class CalloutAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "site_wide", "starts_at", "ends_at"]
+    list_filter = ["site_wide"]
+    search_fields = ["text"]
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

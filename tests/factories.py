@@ -1,0 +1,52 @@
+"""Small factories: make_article(**overrides) and friends, with explicit times."""
+
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from articles.models import Article, Author, Byline, Section, Tag
+
+_seq = itertools.count(1)
+
+
+def make_section(**overrides):
+    n = next(_seq)
+    fields = {"name": f"Section {n}", "slug": f"section-{n}"} | overrides
+    return Section.objects.create(**fields)
+
+
+def make_tag(**overrides):
+    n = next(_seq)
+    fields = {"name": f"Tag {n}", "slug": f"tag-{n}"} | overrides
+    return Tag.objects.create(**fields)
+
+
+def make_author(**overrides):
+    n = next(_seq)
+    fields = {"name": f"Author {n}", "slug": f"author-{n}", "role": "Reporter"} | overrides
+    return Author.objects.create(**fields)
+
+
+def make_article(*, tags=(), authors=(), **overrides):
+    """A published article from an hour ago unless overridden."""
+    n = next(_seq)
+    fields = {
+        "headline": f"Headline {n}",
+        "slug": f"headline-{n}",
+        "standfirst": f"Standfirst {n}.",
+        "body": f"Body paragraph {n}.",
+        "status": Article.Status.PUBLISHED,
+        "published_at": timezone.now() - timedelta(hours=1),
+    } | overrides
+    article = Article.objects.create(**fields)
+    article.tags.add(*tags)
+    for position, author in enumerate(authors):
+        Byline.objects.create(article=article, author=author, position=position)
+    return article
+
+
+def make_staff(username="staffer", *, superuser=True, **overrides):
+    fields = {"is_staff": True, "is_superuser": superuser} | overrides
+    return get_user_model().objects.create_user(username, f"{username}@example.org", "x", **fields)

@@ -1,0 +1,93 @@
+"""The importer on the seed article and on files that are not articles."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from articles.importer import escape_markdown, parse
+from articles.models import Article, Callout
+
+pytestmark = pytest.mark.django_db
+
+TRAILER = ["More from Community Care", "Comments are closed.", "* Community Care is running"]
+
+
+def test_seed_becomes_one_structured_article(seed_path):
+    call_command("import_article", str(seed_path), "--publish", stdout=open("/dev/null", "w"))
+    article = Article.objects.get()
+    assert article.headline == "High workloads meant opportunities to help Hamzah Khan were missed"
+    assert article.slug == "high-workloads-meant-opportunities-to-help-hamzah-khan-were-missed"
+    assert article.standfirst.startswith("The serious case review into the death of Hamzah Khan")
+    assert article.standfirst.endswith("opportunities to intervene were missed.")
+    assert article.body.startswith("Four-year-old Khan died on 15th December 2009")
+    assert article.body.endswith("the fuller picture that might have saved him.”")
+    assert article.body.count("\n\n") == 11  # 12 body paragraphs
+    assert "Nancy Palmer, the independent chair" in article.body
+    assert "Peter Wanless, chief executive" in article.body
+    for line in TRAILER:
+        assert line not in article.body
+        assert line not in article.body_html
+    assert "<blockquote>" not in article.body_html
+    assert article.comments_closed is True
+    assert article.source_name == "Community Care"
+    assert article.status == Article.Status.PUBLISHED and article.is_published()
+    assert [c.text for c in article.callouts.all()] == [
+        "Community Care is running a survey on how budget pressures are affecting child "
+        "protection work"
+    ]
+
+
+def test_reimport_updates_instead_of_duplicating(seed_path):
+    call_command("import_article", str(seed_path), "--publish", stdout=open("/dev/null", "w"))
+    first = Article.objects.get()
+    Article.objects.filter(pk=first.pk).update(body="edited")
+    call_command(
+        "import_article",
+        str(seed_path),
+        "--source-url",
+        "https://example.org/original",
+        stdout=open("/dev/null", "w"),
+    )
+    article = Article.objects.get()
+    assert article.pk == first.pk
+    assert article.published_at == first.published_at
+    assert article.body.startswith("Four-year-old Khan")
+    assert article.source_url == "https://example.org/original"
+    assert Callout.objects.count() == 1 and article.callouts.count() == 1
+
+
+def test_import_without_publish_is_a_draft(seed_path):
+    call_command("import_article", str(seed_path), stdout=open("/dev/null", "w"))
+    assert Article.objects.get().status == Article.Status.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"\n\n   \n", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
+        (b"\xff\xfe\xfa not utf8", "not UTF-8"),
+        (b"Just a headline\n", "no standfirst"),
+        (b"Headline\n\nStandfirst only.\n\nComments are closed.", "no body"),
+    ],
+)
+def test_bad_files_are_refused_and_create_nothing(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_article", str(bad), stdout=open("/dev/null", "w"))
+    assert Article.objects.count() == 0
+    assert Callout.objects.count() == 0
+
+
+def test_missing_file_is_a_clear_error(tmp_path):
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("import_article", str(tmp_path / "nope.txt"))
+
+
+def test_plain_text_stays_plain():
+    parsed = parse("Head\n\nStand.\n\n# not a heading *or emphasis* <b>tag</b>\n\n1. not a list")
+    assert parsed.body == (
+        "\\# not a heading \\*or emphasis\\* &lt;b>tag&lt;/b>\n\n1\\. not a list"
+    )
+    assert escape_markdown("plain") == "plain"
