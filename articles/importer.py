@@ -67,7 +67,10 @@ def decode(data):
 def parse(text):
     """Split the text into an article's parts, or raise ImportRefused with the reason."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    blocks = [" ".join(line.strip() for line in b.split("\n") if line.strip()) for b in re.split(r"\n\s*\n", text)]
+    blocks = [
+        " ".join(line.strip() for line in b.split("\n") if line.strip())
+        for b in re.split(r"\n\s*\n", text)
+    ]
     blocks = [b for b in blocks if b]
     if not blocks:
         raise ImportRefused("The file is empty.")
@@ -114,10 +117,9 @@ def import_article(parsed, *, source_name="", source_url="", licence="", publish
     """
     source_name = source_name or parsed.source_name
     slug = slugify(parsed.headline)[:200]
-    article = (
-        Article.objects.filter(slug=slug, source_name=source_name).order_by("id").first()
-        or Article(slug=slug)
-    )
+    article = Article.objects.filter(slug=slug, source_name=source_name).order_by(
+        "id"
+    ).first() or Article(slug=slug)
     created = article.pk is None
     article.headline = parsed.headline
     article.standfirst = parsed.standfirst

@@ -61,7 +61,8 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DJANGO_DEBUG", not PRODUCTION)
 
-_LOCAL_SECRET = "standfirst-local-development-key-not-for-production-use-0123456789"
+# Local mode only; production refuses this value.
+_LOCAL_SECRET = "standfirst-local-development-key-not-for-production-use-0123456789"  # noqa: S105
 SECRET_KEY = env("DJANGO_SECRET_KEY", "" if PRODUCTION else _LOCAL_SECRET)
 if PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY == _LOCAL_SECRET):
     raise ImproperlyConfigured(
@@ -120,7 +121,9 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))}
+DATABASES = {
+    "default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")

@@ -2,7 +2,12 @@ from pathlib import Path
 
 import pytest
 
-SEED = Path(__file__).resolve().parent.parent / "articles" / "demo_content" / "community-care-hamzah-khan.txt"
+SEED = (
+    Path(__file__).resolve().parent.parent
+    / "articles"
+    / "demo_content"
+    / "community-care-hamzah-khan.txt"
+)
 
 
 @pytest.fixture

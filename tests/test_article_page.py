@@ -1,5 +1,6 @@
 """The seed article as a reader sees it."""
 
+import io
 import re
 
 import pytest
@@ -13,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def seed(seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=open("/dev/null", "w"))
+    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
     return Article.objects.get()
 
 

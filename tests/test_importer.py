@@ -1,5 +1,7 @@
 """The importer on the seed article and on files that are not articles."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -12,7 +14,7 @@ TRAILER = ["More from Community Care", "Comments are closed.", "* Community Care
 
 
 def test_seed_becomes_one_structured_article(seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=open("/dev/null", "w"))
+    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
     article = Article.objects.get()
     assert article.headline == "High workloads meant opportunities to help Hamzah Khan were missed"
     assert article.slug == "high-workloads-meant-opportunities-to-help-hamzah-khan-were-missed"
@@ -37,7 +39,7 @@ def test_seed_becomes_one_structured_article(seed_path):
 
 
 def test_reimport_updates_instead_of_duplicating(seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=open("/dev/null", "w"))
+    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
     first = Article.objects.get()
     Article.objects.filter(pk=first.pk).update(body="edited")
     call_command(
@@ -45,7 +47,7 @@ def test_reimport_updates_instead_of_duplicating(seed_path):
         str(seed_path),
         "--source-url",
         "https://example.org/original",
-        stdout=open("/dev/null", "w"),
+        stdout=io.StringIO(),
     )
     article = Article.objects.get()
     assert article.pk == first.pk
@@ -56,7 +58,7 @@ def test_reimport_updates_instead_of_duplicating(seed_path):
 
 
 def test_import_without_publish_is_a_draft(seed_path):
-    call_command("import_article", str(seed_path), stdout=open("/dev/null", "w"))
+    call_command("import_article", str(seed_path), stdout=io.StringIO())
     assert Article.objects.get().status == Article.Status.DRAFT
 
 
@@ -75,7 +77,7 @@ def test_bad_files_are_refused_and_create_nothing(tmp_path, content, message):
     bad = tmp_path / "bad.txt"
     bad.write_bytes(content)
     with pytest.raises(CommandError, match=message):
-        call_command("import_article", str(bad), stdout=open("/dev/null", "w"))
+        call_command("import_article", str(bad), stdout=io.StringIO())
     assert Article.objects.count() == 0
     assert Callout.objects.count() == 0
 

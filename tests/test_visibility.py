@@ -17,7 +17,9 @@ def states():
     return {
         "published": make_article(headline="Zebra published"),
         "draft": make_article(headline="Yak draft", status=Article.Status.DRAFT, published_at=None),
-        "scheduled": make_article(headline="Xerus scheduled", published_at=now + timedelta(hours=1)),
+        "scheduled": make_article(
+            headline="Xerus scheduled", published_at=now + timedelta(hours=1)
+        ),
         "expired": make_article(headline="Walrus expired", expires_at=now - timedelta(minutes=1)),
         "expiring": make_article(headline="Vole expiring", expires_at=now + timedelta(hours=1)),
     }

@@ -116,13 +116,13 @@ class Callout(models.Model):
     def __str__(self):
         return self.text[:80]
 
-    def clean(self):
-        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
-            raise ValidationError({"ends_at": "The end must come after the start."})
-
     def save(self, *args, **kwargs):
         self.text_html = render(self.text)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": "The end must come after the start."})
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -164,9 +164,7 @@ class Article(models.Model):
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="articles")
-    authors = models.ManyToManyField(
-        Author, through="Byline", blank=True, related_name="articles"
-    )
+    authors = models.ManyToManyField(Author, through="Byline", blank=True, related_name="articles")
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True,
@@ -234,6 +232,15 @@ class Article(models.Model):
     def __str__(self):
         return self.headline
 
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.pub_date = self._local_date()
+        self.body_html = render(self.body)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         day = self.pub_date or timezone.localdate()
         return reverse(
@@ -256,15 +263,6 @@ class Article(models.Model):
                 raise ValidationError(
                     {"slug": "Another article published that day already has this slug."}
                 )
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = slugify(self.headline)[:200]
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        self.pub_date = self._local_date()
-        self.body_html = render(self.body)
-        super().save(*args, **kwargs)
 
     def _local_date(self):
         return timezone.localdate(self.published_at) if self.published_at else None
@@ -307,9 +305,7 @@ class Byline(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["article", "author"], name="byline_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["article", "author"], name="byline_once")]
 
     def __str__(self):
         return f"{self.author} on {self.article}"
@@ -352,9 +348,7 @@ class SiteSettings(models.Model):
     comments_enabled = models.BooleanField(
         default=True, help_text="Switch off to close comments on every article."
     )
-    comment_moderation = models.CharField(
-        max_length=10, choices=Moderation, default=Moderation.ALL
-    )
+    comment_moderation = models.CharField(max_length=10, choices=Moderation, default=Moderation.ALL)
     comments_auto_close_days = models.PositiveIntegerField(
         null=True,
         blank=True,
@@ -369,14 +363,14 @@ class SiteSettings(models.Model):
     def __str__(self):
         return "Site settings"
 
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
     @classmethod
     def load(cls):
         obj, _ = cls.objects.get_or_create(pk=1)
         return obj
-
-    def save(self, *args, **kwargs):
-        self.pk = 1
-        super().save(*args, **kwargs)
 
     @property
     def related_heading(self):

@@ -19,7 +19,9 @@ class VerifiedImageForm(ImageForm):
                 image_format = image.format
                 image.verify()
         except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise ValidationError("The file is not a readable JPEG, PNG, GIF or WebP image.") from exc
+            raise ValidationError(
+                "The file is not a readable JPEG, PNG, GIF or WebP image."
+            ) from exc
         finally:
             upload.seek(0)
         if image_format not in ALLOWED_FORMATS:

@@ -15,7 +15,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if settings.PRODUCTION:
-            raise CommandError("Refused: production mode. Create real accounts with createsuperuser.")
+            raise CommandError(
+                "Refused: production mode. Create real accounts with createsuperuser."
+            )
         path = settings.STANDFIRST_LOCAL_CREDENTIALS
         password = path.read_text().strip() if path.exists() else ""
         user, created = get_user_model().objects.get_or_create(

@@ -35,4 +35,6 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {problems}. Nothing was imported.") from exc
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} article #{article.pk}: {article.headline}")
-        self.stdout.write(f"  status: {article.get_status_display()}  url: {article.get_absolute_url()}")
+        self.stdout.write(
+            f"  status: {article.get_status_display()}  url: {article.get_absolute_url()}"
+        )

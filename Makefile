@@ -1,0 +1,51 @@
+# Standfirst: the front door. `make` (or `make help`) lists the targets.
+
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PYTEST_ARGS ?=
+DEMO_ARTICLE := articles/demo_content/community-care-hamzah-khan.txt
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint fmt migrations-check
+
+help: ## Show this list of targets
+	@echo "Usage: make <target>"
+	@echo
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-18s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+# The virtualenv, created with nothing but python3 (Debian/Ubuntu also need python3-venv).
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+
+# One stamp per requirements file: pip reruns only when that file (or one it includes) changes.
+$(VENV)/.installed-requirements.txt: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-requirements-dev.txt: requirements-dev.txt requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+venv: $(VENV)/.installed-requirements-dev.txt ## Create .venv with runtime and dev requirements
+
+run: $(VENV)/.installed-requirements.txt ## Migrate, load the demo article, print an editor login, serve on 127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_article $(DEMO_ARTICLE) --publish
+	$(BIN)/python manage.py ensure_local_editor
+	exec $(BIN)/gunicorn cms.wsgi -c gunicorn.conf.py --bind 127.0.0.1:8000
+
+test: $(VENV)/.installed-requirements-dev.txt ## Run the test suite (extra pytest options: PYTEST_ARGS="-k feed -x")
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-requirements-dev.txt ## Check lint rules and formatting with ruff (changes nothing)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# --exit-zero: what cannot be fixed automatically is listed, and formatting still runs.
+fmt: $(VENV)/.installed-requirements-dev.txt ## Apply ruff's safe fixes and format the code
+	$(BIN)/ruff check --fix --exit-zero .
+	$(BIN)/ruff format .
+
+migrations-check: $(VENV)/.installed-requirements.txt ## Fail if a model change has no migration
+	$(BIN)/python manage.py makemigrations --check --dry-run
