@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.admin.comments import CommentInline, comment_counts
 from articles.models import (
     Article,
     Author,
@@ -48,7 +49,8 @@ class ArticleAdmin(MarkdownxModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "callouts"]
-    inlines = [BylineInline, RelatedArticleInline]
+    inlines = [BylineInline, RelatedArticleInline, CommentInline]
+    readonly_fields = ["comments_by_status"]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments"]
     fieldsets = [
@@ -60,7 +62,12 @@ class ArticleAdmin(MarkdownxModelAdmin):
             {"fields": ["source_name", "source_url", "source_licence"]},
         ),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
+        ("Comments", {"fields": ["comments_by_status"]}),
     ]
+
+    @admin.display(description="comments by status")
+    def comments_by_status(self, obj):
+        return comment_counts(obj)
 
     @admin.action(description="Publish selected articles now (keeps a scheduled time)")
     def publish(self, request, queryset):
