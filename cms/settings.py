@@ -232,6 +232,9 @@ STANDFIRST_COMMENT_MIN_FILL_SECONDS = int(env("STANDFIRST_COMMENT_MIN_FILL_SECON
 STANDFIRST_COMMENT_MAX_LINKS = int(env("STANDFIRST_COMMENT_MAX_LINKS", "2"))
 STANDFIRST_COMMENT_MIN_LENGTH = 2
 STANDFIRST_COMMENT_MAX_LENGTH = int(env("STANDFIRST_COMMENT_MAX_LENGTH", "3000"))
+# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of the app;
+# 0 trusts no forwarded header and uses the connection's address.
+STANDFIRST_PROXY_COUNT = int(env("STANDFIRST_PROXY_COUNT", "0"))
 # Who is emailed about pending comments: these addresses, "none", or (empty) every active
 # staff user with the change_comment permission.
 STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")

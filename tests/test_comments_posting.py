@@ -271,3 +271,15 @@ def test_list_counts_cost_no_query_per_article(client, django_assert_num_queries
     with django_assert_num_queries(len(few.captured_queries)):
         html = client.get("/").content.decode()
     assert html.count("3 comments</a>") == 3
+
+
+@override_settings(STANDFIRST_COMMENT_RATE_LIMIT=1, STANDFIRST_PROXY_COUNT=1)
+def test_behind_a_proxy_the_forwarded_client_address_is_limited(client, article):
+    """Readers behind one proxy are told apart by the address the proxy appended."""
+    via_proxy = {"X-Forwarded-For": "6.6.6.6, 203.0.113.7"}  # the client may forge the first
+    assert post_comment(client, article, headers=via_proxy, email="a@e.net").status_code == 303
+    assert Comment.objects.get().ip_hash == ip_hash("203.0.113.7")
+    other = {"X-Forwarded-For": "6.6.6.6, 203.0.113.8"}
+    assert post_comment(client, article, headers=other, email="b@e.net").status_code == 303
+    again = {"X-Forwarded-For": "1.1.1.1, 203.0.113.7"}
+    assert post_comment(client, article, headers=again, email="c@e.net").status_code == 429

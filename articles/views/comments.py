@@ -15,6 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from articles.client_ip import client_ip
 from articles.comments import CommentForm, form_time_token, over_rate_limit, save_comment
 from articles.models import Article, Comment
 from articles.origin import require_same_origin
@@ -54,7 +55,7 @@ def comment(request, year, month, day, slug):
         return _page(request, article, 200, quiet_refusal=True)
     if not form.is_valid():
         return _page(request, article, 400, form=form, parent=form.cleaned_data.get("parent"))
-    ip = request.META.get("REMOTE_ADDR", "")
+    ip = client_ip(request)
     if over_rate_limit(ip, form.cleaned_data["email"]):
         minutes = max(1, settings.STANDFIRST_COMMENT_RATE_WINDOW // 60)
         response = _page(
