@@ -182,7 +182,8 @@ class CommentForm(forms.Form):
         return self.cleaned_data["email"].lower()
 
     def clean_body(self):
-        body = self.cleaned_data["body"]
+        # Browsers send a textarea's line breaks as CRLF; store (and count) them as one.
+        body = self.cleaned_data["body"].replace("\r\n", "\n").replace("\r", "\n")
         minimum = settings.STANDFIRST_COMMENT_MIN_LENGTH
         maximum = settings.STANDFIRST_COMMENT_MAX_LENGTH
         if len(body) < minimum:

@@ -120,13 +120,17 @@ class CommentAdmin(admin.ModelAdmin):
 
 
 class CommentInline(admin.TabularInline):
-    """An article's comments on its change page: read them, change their status."""
+    """An article's comments on its change page; moderate each through its change link.
+
+    Read-only here, so every status change goes through CommentAdmin, which records the
+    moderator and tells the page cache.
+    """
 
     model = Comment
     fk_name = "article"
     extra = 0
     fields = ["name", "excerpt", "created_at", "status"]
-    readonly_fields = ["name", "excerpt", "created_at"]
+    readonly_fields = ["name", "excerpt", "created_at", "status"]
     ordering = ["-created_at"]
     show_change_link = True
     can_delete = False
