@@ -49,7 +49,11 @@ def test_bulk_moderation_actions(admin_client, admin_user, article, action, stat
     comments = [make_comment(article, status=Comment.Status.PENDING) for _ in range(2)]
     untouched = make_comment(article, status=Comment.Status.PENDING)
     changed = []
-    comments_changed.connect(receiver := lambda sender, article_ids, **kw: changed.append(article_ids))
+
+    def receiver(sender, article_ids, **kwargs):
+        changed.append(article_ids)
+
+    comments_changed.connect(receiver)
     try:
         assert _act(admin_client, action, comments).status_code == 302
     finally:

@@ -1,4 +1,4 @@
-"""The comment POST has no CSRF token; require_same_origin refuses what a browser sent cross-site."""
+"""The comment POST has no CSRF token: require_same_origin refuses cross-site requests."""
 
 import pytest
 from django.test import override_settings

@@ -24,7 +24,8 @@ def test_post_redirect_get_with_the_pending_notice(client, article):
     assert response["Location"] == f"{article.get_absolute_url()}?comment=pending#comments"
     assert not response.cookies
     comment = Comment.objects.get()
-    assert (comment.status, comment.name, comment.email) == ("pending", "Ann Reader", "ann@example.net")
+    assert comment.status == "pending"
+    assert (comment.name, comment.email) == ("Ann Reader", "ann@example.net")
     page = client.get(response["Location"])
     html = page.content.decode()
     assert "Thank you: your comment awaits moderation." in html
@@ -74,7 +75,8 @@ def test_html_and_script_render_as_inert_text(client, article):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "<script>alert" not in html and "<img src=x" not in html and "<b>bold" not in html
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;Eve" in html
-    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<br>&lt;b&gt;bold&lt;/b&gt; &amp; see" in html
+    assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;<br>" in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; see" in html
     assert (
         '<a href="https://example.org/a?b=1&amp;c=2" rel="nofollow ugc">'
         "https://example.org/a?b=1&amp;c=2</a>.</p>\n<p>Bye</p>"

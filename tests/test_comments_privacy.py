@@ -8,7 +8,7 @@ from tests.factories import make_article, make_author, make_comment, make_sectio
 
 pytestmark = pytest.mark.django_db
 
-SECRET_EMAIL = "quokka.secret@hidden-mail.example"
+HIDDEN_EMAIL = "quokka.secret@hidden-mail.example"
 
 
 def public_urls(article):
@@ -34,8 +34,8 @@ def test_email_never_appears_in_any_public_response(client):
     settings = SiteSettings.load()
     settings.comment_moderation = SiteSettings.Moderation.FIRST
     settings.save()
-    parent = make_comment(article, email=SECRET_EMAIL, name="Quokka")
-    assert post_comment(client, article, email=SECRET_EMAIL, body="Known-good reply.",
+    parent = make_comment(article, email=HIDDEN_EMAIL, name="Quokka")
+    assert post_comment(client, article, email=HIDDEN_EMAIL, body="Known-good reply.",
                         parent=parent.pk).status_code == 303  # fmt: skip
     assert Comment.objects.filter(status="approved").count() == 2
     for url in public_urls(article) + [f"{article.get_absolute_url()}comment/?reply={parent.pk}"]:
