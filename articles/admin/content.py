@@ -5,6 +5,7 @@ from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
 from articles.admin.comments import CommentInline, comment_counts
+from articles.comments import comments_changed
 from articles.models import (
     Article,
     Author,
@@ -91,11 +92,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description="Close comments on selected articles")
     def close_comments(self, request, queryset):
         count = queryset.update(comments_closed=True, updated_at=timezone.now())
+        comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Open comments on selected articles")
     def open_comments(self, request, queryset):
         count = queryset.update(comments_closed=False, updated_at=timezone.now())
+        comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
 
 
