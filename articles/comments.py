@@ -170,9 +170,6 @@ class CommentForm(forms.Form):
         error_messages={"required": "Please write your comment."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
-    # The honeypot: hidden from people, filled in by form-filling bots.
-    website = forms.CharField(required=False)
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, article, **kwargs):
         super().__init__(*args, **kwargs)
@@ -216,7 +213,8 @@ class CommentForm(forms.Form):
 
     @property
     def looks_automated(self):
-        """The quiet checks: a filled honeypot, or a form sent too soon after it was served."""
+        """The quiet checks: the honeypot field "website" (hidden from people) filled in, or
+        the signed "started" time missing, forged or too recent."""
         if self.data.get("website"):
             return True
         age = form_age(self.data.get("started"))
