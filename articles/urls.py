@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles.views import public
+from articles.views import comments, public
 
 app_name = "articles"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("section/<slug:slug>/", public.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", public.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", public.AuthorView.as_view(), name="author"),
+]
+
+urlpatterns += [
+    re_path(
+        r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-\w]+)/comment/$",
+        comments.comment,
+        name="comment",
+    ),
 ]

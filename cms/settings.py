@@ -222,3 +222,19 @@ LOGIN_URL = "admin:login"
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
 STANDFIRST_LOCAL_CREDENTIALS = BASE_DIR / ".local-credentials"
+
+# Comments (README: "Comments, caching and CSRF").
+# At most this many comments per IP address, and per email address, in each window (seconds).
+STANDFIRST_COMMENT_RATE_LIMIT = int(env("STANDFIRST_COMMENT_RATE_LIMIT", "5"))
+STANDFIRST_COMMENT_RATE_WINDOW = int(env("STANDFIRST_COMMENT_RATE_WINDOW", "600"))
+# A form sent sooner than this after it was served is a bot's (refused quietly).
+STANDFIRST_COMMENT_MIN_FILL_SECONDS = int(env("STANDFIRST_COMMENT_MIN_FILL_SECONDS", "2"))
+STANDFIRST_COMMENT_MAX_LINKS = int(env("STANDFIRST_COMMENT_MAX_LINKS", "2"))
+STANDFIRST_COMMENT_MIN_LENGTH = 2
+STANDFIRST_COMMENT_MAX_LENGTH = int(env("STANDFIRST_COMMENT_MAX_LENGTH", "3000"))
+# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of the app;
+# 0 trusts no forwarded header and uses the connection's address.
+STANDFIRST_PROXY_COUNT = int(env("STANDFIRST_PROXY_COUNT", "0"))
+# Who is emailed about pending comments: these addresses, "none", or (empty) every active
+# staff user with the change_comment permission.
+STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")

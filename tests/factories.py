@@ -50,3 +50,18 @@ def make_article(*, tags=(), authors=(), **overrides):
 def make_staff(username="staffer", *, superuser=True, **overrides):
     fields = {"is_staff": True, "is_superuser": superuser} | overrides
     return get_user_model().objects.create_user(username, f"{username}@example.org", "x", **fields)
+
+
+def make_comment(article, **overrides):
+    """An approved comment from a minute ago unless overridden."""
+    from articles.models import Comment
+
+    n = next(_seq)
+    fields = {
+        "name": f"Reader {n}",
+        "email": f"reader{n}@example.net",
+        "body": f"Comment text {n}.",
+        "status": Comment.Status.APPROVED,
+        "created_at": timezone.now() - timedelta(minutes=1),
+    } | overrides
+    return Comment.objects.create(article=article, **fields)

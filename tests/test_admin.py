@@ -30,6 +30,8 @@ def article_form(**overrides):
         "byline_set-INITIAL_FORMS": "0",
         "related_links-TOTAL_FORMS": "0",
         "related_links-INITIAL_FORMS": "0",
+        "comments-TOTAL_FORMS": "0",
+        "comments-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

@@ -4,6 +4,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.admin.comments import CommentInline, comment_counts
+from articles.comments import comments_changed
 from articles.models import (
     Article,
     Author,
@@ -48,7 +50,8 @@ class ArticleAdmin(MarkdownxModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "callouts"]
-    inlines = [BylineInline, RelatedArticleInline]
+    inlines = [BylineInline, RelatedArticleInline, CommentInline]
+    readonly_fields = ["comments_by_status"]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments"]
     fieldsets = [
@@ -60,7 +63,12 @@ class ArticleAdmin(MarkdownxModelAdmin):
             {"fields": ["source_name", "source_url", "source_licence"]},
         ),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
+        ("Comments", {"fields": ["comments_by_status"]}),
     ]
+
+    @admin.display(description="comments by status")
+    def comments_by_status(self, obj):
+        return comment_counts(obj)
 
     @admin.action(description="Publish selected articles now (keeps a scheduled time)")
     def publish(self, request, queryset):
@@ -84,11 +92,13 @@ class ArticleAdmin(MarkdownxModelAdmin):
     @admin.action(description="Close comments on selected articles")
     def close_comments(self, request, queryset):
         count = queryset.update(comments_closed=True, updated_at=timezone.now())
+        comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Open comments on selected articles")
     def open_comments(self, request, queryset):
         count = queryset.update(comments_closed=False, updated_at=timezone.now())
+        comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
 
 

@@ -1,5 +1,6 @@
 """Models, one module per area; import them from here."""
 
+from articles.models.comments import BlockedTerm, Comment, CommentQuerySet
 from articles.models.content import (
     Article,
     ArticleQuerySet,
@@ -16,8 +17,11 @@ __all__ = [
     "Article",
     "ArticleQuerySet",
     "Author",
+    "BlockedTerm",
     "Byline",
     "Callout",
+    "Comment",
+    "CommentQuerySet",
     "RelatedArticle",
     "Section",
     "SiteSettings",

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import TemplateView
 
+from articles.comments import comment_context, with_comment_counts
 from articles.models import Article, Author, Byline, Callout, RelatedArticle, Section, Tag
 
 PAGE_SIZE = 20
@@ -36,7 +37,7 @@ class PublicListView(TemplateView):
     template_name = "articles/article_list.html"
 
     def get_queryset(self):
-        return listed(Article.objects.published())
+        return with_comment_counts(listed(Article.objects.published()))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -113,6 +114,7 @@ def article_detail(request, year, month, day, slug):
             "callouts": article.callouts.all(),
             "related": [link.target for link in article.related_links.all()],
             "preview": preview,
+            **comment_context(request, article),
         },
     )
     if preview:
