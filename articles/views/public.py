@@ -89,14 +89,18 @@ def _can_preview(user):
 def article_detail(request, year, month, day, slug):
     """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
     articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
-    articles = listed(articles).prefetch_related(
-        Prefetch("callouts", queryset=Callout.objects.active()),
-        Prefetch(
-            "related_links",
-            queryset=RelatedArticle.objects.filter(
-                target__in=Article.objects.published()
-            ).select_related("target"),
-        ),
+    articles = (
+        listed(articles)
+        .select_related("republication")
+        .prefetch_related(
+            Prefetch("callouts", queryset=Callout.objects.active()),
+            Prefetch(
+                "related_links",
+                queryset=RelatedArticle.objects.filter(
+                    target__in=Article.objects.published()
+                ).select_related("target"),
+            ),
+        )
     )
     try:
         pub_date = date(int(year), int(month), int(day))
