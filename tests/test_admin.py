@@ -30,6 +30,7 @@ def article_form(**overrides):
         "byline_set-INITIAL_FORMS": "0",
         "related_links-TOTAL_FORMS": "0",
         "related_links-INITIAL_FORMS": "0",
+        "work_type": "news",
     }
     data.update(overrides)
     return data

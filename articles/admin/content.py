@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.admin.trust import TrustArticleAdminMixin
 from articles.models import (
     Article,
     Author,
@@ -34,7 +35,7 @@ class RelatedArticleInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
     list_display = [
         "headline",
         "section",
@@ -60,17 +61,24 @@ class ArticleAdmin(MarkdownxModelAdmin):
             {"fields": ["source_name", "source_url", "source_licence"]},
         ),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
+        (
+            "Comments and sensitive stories",
+            {
+                "fields": [
+                    "work_type",
+                    "comments_closed_reason",
+                    "comments_closed_note",
+                    "comments_closed_at",
+                    "comments_hidden",
+                    "sensitive",
+                    "content_note",
+                    "social_image_confirmed",
+                ]
+            },
+        ),
+        ("Fidelity to the source", {"fields": ["source_fidelity"]}),
     ]
-
-    @admin.action(description="Publish selected articles now (keeps a scheduled time)")
-    def publish(self, request, queryset):
-        count = 0
-        for article in queryset:
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+    readonly_fields = ["source_fidelity"]
 
     @admin.action(description="Unpublish selected articles (back to draft)")
     def unpublish(self, request, queryset):

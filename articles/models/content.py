@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles.markdown import render
+from articles.publishing import check_publishable
 
 
 class HttpsURLField(models.URLField):
@@ -297,6 +298,7 @@ class Article(models.Model):
             self.published_at = timezone.now()
         self.pub_date = self._local_date()
         self.body_html = render(self.body)
+        check_publishable(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -321,6 +323,7 @@ class Article(models.Model):
                 raise ValidationError(
                     {"slug": "Another article published that day already has this slug."}
                 )
+        check_publishable(self)
 
     def _local_date(self):
         return timezone.localdate(self.published_at) if self.published_at else None
