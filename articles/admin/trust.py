@@ -6,8 +6,16 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from articles import fidelity
-from articles.models import Article, Republication, SourceSnapshot
+from articles.models import (
+    Article,
+    Correction,
+    Helpline,
+    PolicyPage,
+    Republication,
+    SourceSnapshot,
+)
 from articles.publishing import PublishingBlocked, check_publishable
+from articles.trust import audit
 
 
 @admin.register(Republication)
@@ -74,3 +82,28 @@ class TrustArticleAdminMixin:
             article.save()
             count += 1
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+
+@admin.register(Correction)
+class CorrectionAdmin(admin.ModelAdmin):
+    list_display = ["article", "kind", "published_at"]
+    list_filter = ["kind"]
+    search_fields = ["article__headline", "text"]
+    autocomplete_fields = ["article"]
+    date_hierarchy = "published_at"
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit("correction published", obj.article, request.user, kind=obj.kind)
+
+
+@admin.register(PolicyPage)
+class PolicyPageAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "slug", "updated_at"]
+    prepopulated_fields = {"slug": ["title"]}
+
+
+@admin.register(Helpline)
+class HelplineAdmin(admin.ModelAdmin):
+    list_display = ["name", "phone", "url", "position", "active"]
+    list_editable = ["position", "active"]

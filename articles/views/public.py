@@ -94,6 +94,7 @@ def article_detail(request, year, month, day, slug):
         .select_related("republication")
         .prefetch_related(
             Prefetch("callouts", queryset=Callout.objects.active()),
+            "corrections",
             Prefetch(
                 "related_links",
                 queryset=RelatedArticle.objects.filter(
@@ -117,6 +118,7 @@ def article_detail(request, year, month, day, slug):
             "callouts": article.callouts.all(),
             "related": [link.target for link in article.related_links.all()],
             "preview": preview,
+            "corrections": article.corrections.all(),
         },
     )
     if preview:
