@@ -159,8 +159,6 @@ def import_article(
     article.body = parsed.body
     article.source_name = source_name
     article.comments_closed = parsed.comments_closed
-    if parsed.comments_closed and not article.comments_closed_reason:
-        article.comments_closed_reason = Article.CommentsClosedBy.EDITOR
     if source_name:
         article.work_type = Article.WorkType.REPUBLISHED
     if source_url:

@@ -91,12 +91,25 @@ class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
 
     @admin.action(description="Close comments on selected articles")
     def close_comments(self, request, queryset):
-        count = queryset.update(comments_closed=True, updated_at=timezone.now())
+        now = timezone.now()
+        count = queryset.update(
+            comments_closed=True,
+            comments_closed_reason=Article.CommentsClosedBy.EDITOR,
+            comments_closed_at=now,
+            updated_at=now,
+        )
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Open comments on selected articles")
     def open_comments(self, request, queryset):
-        count = queryset.update(comments_closed=False, updated_at=timezone.now())
+        # Comments closed for legal reasons reopen only when their legal hold is lifted.
+        count = queryset.exclude(comments_closed_reason=Article.CommentsClosedBy.LEGAL).update(
+            comments_closed=False,
+            comments_closed_reason="",
+            comments_closed_note="",
+            comments_closed_at=None,
+            updated_at=timezone.now(),
+        )
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
 
 

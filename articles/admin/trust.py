@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles import fidelity
+from articles import fidelity, legal_hold
 from articles.models import (
     Article,
     Correction,
     Helpline,
+    LegalHold,
+    LegalHoldEntry,
     PolicyPage,
     Republication,
     SourceSnapshot,
@@ -107,3 +109,49 @@ class PolicyPageAdmin(admin.ModelAdmin):
 class HelplineAdmin(admin.ModelAdmin):
     list_display = ["name", "phone", "url", "position", "active"]
     list_editable = ["position", "active"]
+
+
+class LegalHoldEntryInline(admin.TabularInline):
+    model = LegalHoldEntry
+    extra = 0
+    can_delete = False
+    readonly_fields = ["article", "previous_closed", "previous_reason", "previous_hidden"]
+    fields = readonly_fields
+    verbose_name_plural = "held articles (and their comment state before the hold)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(LegalHold)
+class LegalHoldAdmin(admin.ModelAdmin):
+    """Adding a hold applies it at once; the "Lift" action restores every article."""
+
+    list_display = ["tag", "reason", "hide_comments", "created_at", "active", "lifted_at"]
+    list_filter = [("lifted_at", admin.EmptyFieldListFilter)]
+    autocomplete_fields = ["tag"]
+    inlines = [LegalHoldEntryInline]
+    actions = ["lift"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["tag", "reason", "hide_comments", "created_by"] if obj else ["created_by"]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj else []
+
+    @admin.display(boolean=True)
+    def active(self, obj):
+        return obj.active
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            return
+        obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+        count = legal_hold.apply_hold(obj, request.user)
+        self.message_user(request, f"Comments closed on {count} article(s) tagged {obj.tag}.")
+
+    @admin.action(description="Lift selected holds (restore each article's comments)")
+    def lift(self, request, queryset):
+        restored = sum(legal_hold.lift_hold(hold, request.user) for hold in queryset)
+        self.message_user(request, f"Restored comments on {restored} article(s).")

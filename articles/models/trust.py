@@ -204,6 +204,10 @@ class LegalHold(models.Model):
     def __str__(self):
         return f"Legal hold on {self.tag}"
 
+    def clean(self):
+        if self.tag_id and not self.pk and self.tag.legal_holds.filter(lifted_at=None).exists():
+            raise ValidationError({"tag": "This tag already has an active legal hold."})
+
     @property
     def active(self):
         return self.lifted_at is None
