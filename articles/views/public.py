@@ -9,7 +9,16 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import TemplateView
 
-from articles.models import Article, Author, Byline, Callout, RelatedArticle, Section, Tag
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Callout,
+    Helpline,
+    RelatedArticle,
+    Section,
+    Tag,
+)
 
 PAGE_SIZE = 20
 
@@ -109,16 +118,20 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such date.") from exc
     article = get_object_or_404(articles, pub_date=pub_date, slug=slug)
     preview = not article.is_published()
+    # Sensitive stories: no promos beside them, helplines instead.
+    sensitive = article.is_sensitive
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "bylines": article.byline_set.all(),
-            "callouts": article.callouts.all(),
+            "callouts": [] if sensitive else article.callouts.all(),
             "related": [link.target for link in article.related_links.all()],
             "preview": preview,
             "corrections": article.corrections.all(),
+            "sensitive": sensitive,
+            "helplines": Helpline.objects.filter(active=True) if sensitive else [],
         },
     )
     if preview:
