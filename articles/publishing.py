@@ -24,9 +24,9 @@ def becoming_public(article):
 def publication_problems(article):
     """Every reason this article may not be published as it stands, as messages."""
     # Imported here: the checks read models, and models.content imports this module.
-    from articles import fidelity
+    from articles import fidelity, safeguards
 
-    return fidelity.fidelity_problems(article)
+    return fidelity.fidelity_problems(article) + safeguards.identification_problems(article)
 
 
 def check_publishable(article):

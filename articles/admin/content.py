@@ -77,8 +77,9 @@ class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
             },
         ),
         ("Fidelity to the source", {"fields": ["source_fidelity"]}),
+        ("Identification safeguards", {"fields": ["identification_scan"]}),
     ]
-    readonly_fields = ["source_fidelity"]
+    readonly_fields = ["source_fidelity", "identification_scan"]
 
     @admin.action(description="Unpublish selected articles (back to draft)")
     def unpublish(self, request, queryset):

@@ -5,11 +5,13 @@ from django.contrib import admin, messages
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from articles import fidelity, legal_hold
+from articles import fidelity, legal_hold, safeguards
 from articles.models import (
     Article,
     Correction,
+    DoNotIdentify,
     Helpline,
+    IdentificationSignOff,
     LegalHold,
     LegalHoldEntry,
     PolicyPage,
@@ -66,6 +68,14 @@ class TrustArticleAdminMixin:
                 "record": obj.republication_record if obj.pk else None,
                 "changes": fidelity.article_changes(obj),
             },
+        )
+
+    @admin.display(description="Do-not-identify scan")
+    def identification_scan(self, obj):
+        entries = list(obj.do_not_identify.prefetch_related("sign_offs")) if obj.pk else []
+        return render_to_string(
+            "admin/articles/identification_scan.html",
+            {"entries": entries, "matches": safeguards.scan(obj, entries)},
         )
 
     @admin.action(description="Publish selected articles now (keeps a scheduled time)")
@@ -155,3 +165,45 @@ class LegalHoldAdmin(admin.ModelAdmin):
     def lift(self, request, queryset):
         restored = sum(legal_hold.lift_hold(hold, request.user) for hold in queryset)
         self.message_user(request, f"Restored comments on {restored} article(s).")
+
+
+class SignOffInline(admin.TabularInline):
+    model = IdentificationSignOff
+    extra = 1
+    fields = ["reason", "signed_by", "signed_at"]
+    readonly_fields = ["signed_by", "signed_at"]
+    can_delete = False
+    verbose_name_plural = "sign-offs (an editor allows the matches, with the reason)"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DoNotIdentify)
+class DoNotIdentifyAdmin(admin.ModelAdmin):
+    """The register; a sign-off records who allowed the matches and why (audited)."""
+
+    list_display = ["term", "kind", "reason", "article", "signed_off"]
+    list_filter = ["kind", "reason"]
+    search_fields = ["term", "article__headline"]
+    autocomplete_fields = ["article"]
+    inlines = [SignOffInline]
+
+    @admin.display(boolean=True)
+    def signed_off(self, obj):
+        return obj.sign_offs.exists()
+
+    def save_formset(self, request, form, formset, change):
+        sign_offs = formset.save(commit=False)
+        for sign_off in sign_offs:
+            sign_off.signed_by = request.user
+            sign_off.save()
+            audit(
+                "identification sign-off",
+                sign_off.entry.article,
+                request.user,
+                term_kind=sign_off.entry.kind,
+                register_entry=sign_off.entry.pk,
+                reason=sign_off.reason,
+            )
+        formset.save_m2m()
