@@ -51,7 +51,7 @@ class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
     autocomplete_fields = ["tags", "callouts"]
     inlines = [BylineInline, RelatedArticleInline]
     list_select_related = ["section"]
-    actions = ["publish", "unpublish", "close_comments", "open_comments"]
+    actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
         ("Filing", {"fields": ["section", "tags", "featured", "callouts"]}),

@@ -1,11 +1,14 @@
 """The newsroom's trust desk: republication records, source snapshots and their diffs,
 corrections, legal holds, helplines, the do-not-identify register, policy pages, reports."""
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from articles import fidelity, legal_hold, safeguards
+from articles import fidelity, legal_hold, redaction, safeguards
 from articles.models import (
     Article,
     Correction,
@@ -55,6 +58,14 @@ class SourceSnapshotAdmin(admin.ModelAdmin):
         return False
 
 
+class RedactionForm(forms.Form):
+    names = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line: full name first, then any short forms (surname alone).",
+    )
+    replacement = forms.CharField(max_length=100, initial="[name removed]")
+
+
 class TrustArticleAdminMixin:
     """What ArticleAdmin gains from the trust desk: the source diff and a checked publish."""
 
@@ -76,6 +87,33 @@ class TrustArticleAdminMixin:
         return render_to_string(
             "admin/articles/identification_scan.html",
             {"entries": entries, "matches": safeguards.scan(obj, entries)},
+        )
+
+    @admin.action(description="Redact a name from selected articles (everywhere, at once)")
+    def redact_name(self, request, queryset):
+        """Asks for the names first; on confirmation redacts them in one transaction each."""
+        form = RedactionForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            names = form.cleaned_data["names"].splitlines()
+            for article in queryset:
+                redaction.redact(article, names, form.cleaned_data["replacement"], request.user)
+            self.message_user(
+                request,
+                f"Redacted {len(queryset)} article(s); each now carries a dated note.",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/articles/redact.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "Redact a name",
+                "form": form,
+                "articles": queryset,
+                "opts": self.model._meta,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
         )
 
     @admin.action(description="Publish selected articles now (keeps a scheduled time)")
