@@ -17,4 +17,5 @@ urlpatterns = [
     path("corrections/", trust.CorrectionsView.as_view(), name="corrections"),
     path("corrections/feed/", trust.CorrectionsFeed(), name="corrections_feed"),
     path("about/<slug:slug>/", trust.policy_page, name="policy"),
+    path("report/<int:pk>/", trust.report_problem, name="report"),
 ]

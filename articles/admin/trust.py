@@ -4,6 +4,7 @@ corrections, legal holds, helplines, the do-not-identify register, policy pages,
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from articles.models import (
     LegalHold,
     LegalHoldEntry,
     PolicyPage,
+    ProblemReport,
     Republication,
     SourceSnapshot,
 )
@@ -245,3 +247,44 @@ class DoNotIdentifyAdmin(admin.ModelAdmin):
                 reason=sign_off.reason,
             )
         formset.save_m2m()
+
+
+@admin.register(ProblemReport)
+class ProblemReportAdmin(admin.ModelAdmin):
+    """Readers' reports, newest first; "Turn into a correction" publishes the outcome text."""
+
+    list_display = ["article", "kind", "status", "created_at", "correction"]
+    list_filter = ["status", "kind"]
+    search_fields = ["article__headline", "message", "outcome"]
+    readonly_fields = ["article", "kind", "message", "email", "created_at", "correction"]
+    fields = [*readonly_fields, "status", "outcome"]
+    actions = ["make_correction"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.action(description="Turn into a correction (publishes the outcome text)")
+    def make_correction(self, request, queryset):
+        made = 0
+        for report in queryset.select_related("article"):
+            if report.correction_id or not report.outcome.strip():
+                self.message_user(
+                    request,
+                    f"Skipped the report on {report.article}: "
+                    + (
+                        "it already has a correction."
+                        if report.correction_id
+                        else "write the correction text in Outcome first."
+                    ),  # fmt: skip
+                    messages.WARNING,
+                )
+                continue
+            with transaction.atomic():
+                report.correction = Correction.objects.create(
+                    article=report.article, text=report.outcome.strip()
+                )
+                report.status = ProblemReport.Status.CORRECTED
+                report.save(update_fields=["correction", "status"])
+            audit("correction from a reader's report", report.article, request.user)
+            made += 1
+        self.message_user(request, f"Published {made} correction(s).", messages.SUCCESS)

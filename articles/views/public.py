@@ -15,10 +15,12 @@ from articles.models import (
     Byline,
     Callout,
     Helpline,
+    ProblemReport,
     RelatedArticle,
     Section,
     Tag,
 )
+from articles.trust import report_token
 
 PAGE_SIZE = 20
 
@@ -132,6 +134,8 @@ def article_detail(request, year, month, day, slug):
             "corrections": article.corrections.all(),
             "sensitive": sensitive,
             "helplines": Helpline.objects.filter(active=True) if sensitive else [],
+            "report_kinds": ProblemReport.Kind.choices,
+            "report_token": report_token(article),
         },
     )
     if preview:
