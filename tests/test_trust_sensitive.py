@@ -75,3 +75,20 @@ def test_social_image_needs_an_editors_confirmation_on_sensitive_stories():
     assert make_article().allows_social_image()
     assert not make_article(sensitive=True).allows_social_image()
     assert make_article(sensitive=True, social_image_confirmed=True).allows_social_image()
+
+
+def test_trust_parts_keep_the_article_page_query_count_flat(client, django_assert_num_queries):
+    """Corrections, the republication record, tags and helplines cost a fixed number of queries."""
+    from articles.models import Correction, Republication
+
+    helplines = [Helpline.objects.create(name=f"Line {i}") for i in range(3)]
+    tags = [make_tag(sensitive=i == 0) for i in range(3)]
+    article = with_promo(tags=tags)
+    Republication.objects.create(article=article, publisher="Partner")
+    for i in range(4):
+        Correction.objects.create(article=article, text=f"Fix {i}.")
+    url = article.get_absolute_url()
+    client.get(url)
+    with django_assert_num_queries(10):
+        html = client.get(url).content.decode()
+    assert all(line.name in html for line in helplines) and "Fix 3." in html
