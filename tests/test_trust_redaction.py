@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 
+from articles.fidelity import article_changes
 from articles.models import Article, Correction, ProblemReport, SourceSnapshot
 from articles.redaction import NOTE, redact
 from tests.factories import make_section, make_tag
@@ -110,8 +111,6 @@ def test_redaction_leaves_no_trace(admin_client, client, seed):
     page = client.get(article.get_absolute_url()).content.decode()
     assert NOTE in page and "Legal amendment" in page
     # The redacted copy still matches its (redacted) source: no spurious fidelity block.
-    from articles.fidelity import article_changes
-
     assert article_changes(article) == []
 
 

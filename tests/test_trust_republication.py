@@ -6,6 +6,7 @@ import re
 import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from articles.models import Article, Republication, SourceSnapshot
 from tests.factories import make_article
@@ -107,3 +108,55 @@ def test_our_own_work_is_indexable_and_canonical_to_itself(client):
     assert list(Article.objects.published().indexable()) == [article]
     html = client.get(article.get_absolute_url()).content.decode()
     assert 'name="robots"' not in html and "first published by" not in html
+
+
+@pytest.mark.parametrize(
+    "model",
+    [
+        "republication",
+        "sourcesnapshot",
+        "correction",
+        "legalhold",
+        "helpline",
+        "donotidentify",
+        "policypage",
+        "problemreport",
+    ],
+)
+def test_trust_admins_load(admin_client, seed_path, model):
+    import_seed(seed_path)
+    assert admin_client.get(reverse(f"admin:articles_{model}_changelist")).status_code == 200
+
+
+def test_saving_the_record_in_the_admin_records_the_approver(admin_client):
+    article = make_article()
+    response = admin_client.post(
+        reverse("admin:articles_republication_add"),
+        {
+            "article": article.pk,
+            "publisher": "Partner News",
+            "original_url": ORIGINAL,
+            "licence": "permission",
+            "permission_reference": "",
+            "allowed_edits": "none",
+            "search_policy": "both",
+        },
+    )
+    assert response.status_code == 200
+    assert "Say who gave permission" in response.content.decode()
+    assert not Republication.objects.exists()
+    response = admin_client.post(
+        reverse("admin:articles_republication_add"),
+        {
+            "article": article.pk,
+            "publisher": "Partner News",
+            "original_url": ORIGINAL,
+            "licence": "permission",
+            "permission_reference": "Email from the editor, 3 March, filed in Legal/2026",
+            "allowed_edits": "none",
+            "search_policy": "both",
+        },
+    )
+    assert response.status_code == 302
+    record = Republication.objects.get()
+    assert record.approved_by.username == "admin" and record.approved_at is not None

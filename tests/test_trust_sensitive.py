@@ -2,7 +2,7 @@
 
 import pytest
 
-from articles.models import Article, Callout, Helpline
+from articles.models import Article, Callout, Correction, Helpline, Republication
 from tests.factories import make_article, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -79,8 +79,6 @@ def test_social_image_needs_an_editors_confirmation_on_sensitive_stories():
 
 def test_trust_parts_keep_the_article_page_query_count_flat(client, django_assert_num_queries):
     """Corrections, the republication record, tags and helplines cost a fixed number of queries."""
-    from articles.models import Correction, Republication
-
     helplines = [Helpline.objects.create(name=f"Line {i}") for i in range(3)]
     tags = [make_tag(sensitive=i == 0) for i in range(3)]
     article = with_promo(tags=tags)
