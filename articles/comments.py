@@ -139,8 +139,13 @@ def is_blocked(name, email, body):
     return False
 
 
-def moderation_status(email):
-    """Held for moderation, unless the site approves emails with an approved comment."""
+def moderation_status(article, email):
+    """Held for moderation, unless the site approves emails with an approved comment.
+
+    Sensitive stories always hold every comment for a moderator.
+    """
+    if article.forces_premoderation:
+        return Comment.Status.PENDING
     known = Comment.objects.filter(email=email, status=Comment.Status.APPROVED)
     if SiteSettings.load().comment_moderation == SiteSettings.Moderation.FIRST and known.exists():
         return Comment.Status.APPROVED
@@ -231,7 +236,7 @@ def save_comment(form, ip):
         name=data["name"],
         email=data["email"],
         body=data["body"],
-        status=Comment.Status.SPAM if spam else moderation_status(data["email"]),
+        status=Comment.Status.SPAM if spam else moderation_status(form.article, data["email"]),
         ip_hash=ip_hash(ip),
     )
     if comment.status == Comment.Status.PENDING:
@@ -315,7 +320,12 @@ def comment_context(request, article):
     Nothing per visitor (no CSRF token, no cookie), so the whole page can be cached.
     The ?comment= notice comes from the post/redirect/get redirect.
     """
-    comments = list(Comment.objects.public().filter(article=article).order_by("created_at", "id"))
+    # A hidden thread (an editor's or a legal hold's choice) shows nothing, not even a count.
+    comments = (
+        []
+        if article.comments_hidden
+        else list(Comment.objects.public().filter(article=article).order_by("created_at", "id"))
+    )
     return {
         "comments_open": article.comments_open,
         "comment_threads": thread(comments),

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Article, Callout
+from articles.models import Article, Callout, Republication, SourceSnapshot
 
 MAX_BYTES = 1_000_000
 _MORE_FROM = re.compile(r"^More from (?P<name>.{1,120})$")
@@ -108,11 +108,44 @@ def parse(text):
     )
 
 
+# What --licence may say, and the edits each licence allows by default.
+_LICENCES = {
+    "cc by": Republication.Licence.CC_BY,
+    "cc-by": Republication.Licence.CC_BY,
+    "cc by-nd": Republication.Licence.CC_BY_ND,
+    "cc-by-nd": Republication.Licence.CC_BY_ND,
+    "cc by-nc-nd": Republication.Licence.CC_BY_NC_ND,
+    "cc-by-nc-nd": Republication.Licence.CC_BY_NC_ND,
+    "permission": Republication.Licence.PERMISSION,
+    "written permission": Republication.Licence.PERMISSION,
+}
+_DEFAULT_EDITS = {Republication.Licence.CC_BY: Republication.Edits.ANY}
+
+
+def licence_choice(text):
+    """Map a --licence value to (choice, permission reference); unknown text is "other"."""
+    key = " ".join(text.lower().split())
+    if key in _LICENCES:
+        return _LICENCES[key], ""
+    return Republication.Licence.OTHER, text
+
+
 @transaction.atomic
-def import_article(parsed, *, source_name="", source_url="", licence="", publish=False):
+def import_article(
+    parsed,
+    *,
+    source_name="",
+    source_url="",
+    licence="",
+    publish=False,
+    original_published_at=None,
+    source_text=None,
+):
     """Create or update the Article for a parsed file; re-importing never duplicates.
 
     An article is the same when its headline slug and source publication match.
+    A republished piece gets its republication record (search policy: noindex plus
+    canonical) and, when `source_text` is given, an immutable snapshot of it.
     Returns (article, created).
     """
     source_name = source_name or parsed.source_name
@@ -126,6 +159,8 @@ def import_article(parsed, *, source_name="", source_url="", licence="", publish
     article.body = parsed.body
     article.source_name = source_name
     article.comments_closed = parsed.comments_closed
+    if source_name:
+        article.work_type = Article.WorkType.REPUBLISHED
     if source_url:
         article.source_url = source_url
     if licence:
@@ -134,8 +169,35 @@ def import_article(parsed, *, source_name="", source_url="", licence="", publish
         article.status = Article.Status.PUBLISHED
         article.published_at = article.published_at or timezone.now()
     article.full_clean()
-    article.save()
+    # A new article needs its id before its records; an existing one gets its records
+    # first, so the publishing checks on save compare against the new source.
+    if created:
+        article.save()
+    if source_name:
+        record_republication(article, source_name, source_url, licence, original_published_at)
+    if source_text is not None:
+        snapshot = article.source_snapshots.first()
+        if snapshot is None or snapshot.sha256 != SourceSnapshot.digest(source_text):
+            SourceSnapshot.objects.create(article=article, text=source_text)
+    if not created:
+        article.save()
 
     callouts = [Callout.objects.get_or_create(text=text)[0] for text in parsed.promos]
     article.callouts.add(*callouts)
     return article, created
+
+
+def record_republication(article, publisher, url, licence, original_published_at):
+    """Fill the republication record with what the file and the command line tell us."""
+    record = article.republication_record or Republication(article=article)
+    record.publisher = publisher
+    if url:
+        record.original_url = url
+    if original_published_at:
+        record.original_published_at = original_published_at
+    if licence:
+        record.licence, record.permission_reference = licence_choice(licence)
+        record.allowed_edits = _DEFAULT_EDITS.get(record.licence, Republication.Edits.NONE)
+    record.full_clean()
+    record.save()
+    return record

@@ -32,6 +32,7 @@ def article_form(**overrides):
         "related_links-INITIAL_FORMS": "0",
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
+        "work_type": "news",
     }
     data.update(overrides)
     return data

@@ -5,6 +5,7 @@ from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
 from articles.admin.comments import CommentInline, comment_counts
+from articles.admin.trust import TrustArticleAdminMixin
 from articles.comments import comments_changed
 from articles.models import (
     Article,
@@ -36,7 +37,7 @@ class RelatedArticleInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
     list_display = [
         "headline",
         "section",
@@ -51,9 +52,9 @@ class ArticleAdmin(MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "callouts"]
     inlines = [BylineInline, RelatedArticleInline, CommentInline]
-    readonly_fields = ["comments_by_status"]
+    readonly_fields = ["comments_by_status", "source_fidelity", "identification_scan"]
     list_select_related = ["section"]
-    actions = ["publish", "unpublish", "close_comments", "open_comments"]
+    actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
         ("Filing", {"fields": ["section", "tags", "featured", "callouts"]}),
@@ -64,21 +65,28 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
         ("Comments", {"fields": ["comments_by_status"]}),
+        (
+            "Comments and sensitive stories",
+            {
+                "fields": [
+                    "work_type",
+                    "comments_closed_reason",
+                    "comments_closed_note",
+                    "comments_closed_at",
+                    "comments_hidden",
+                    "sensitive",
+                    "content_note",
+                    "social_image_confirmed",
+                ]
+            },
+        ),
+        ("Fidelity to the source", {"fields": ["source_fidelity"]}),
+        ("Identification safeguards", {"fields": ["identification_scan"]}),
     ]
 
     @admin.display(description="comments by status")
     def comments_by_status(self, obj):
         return comment_counts(obj)
-
-    @admin.action(description="Publish selected articles now (keeps a scheduled time)")
-    def publish(self, request, queryset):
-        count = 0
-        for article in queryset:
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Unpublish selected articles (back to draft)")
     def unpublish(self, request, queryset):
@@ -91,14 +99,29 @@ class ArticleAdmin(MarkdownxModelAdmin):
 
     @admin.action(description="Close comments on selected articles")
     def close_comments(self, request, queryset):
-        count = queryset.update(comments_closed=True, updated_at=timezone.now())
+        now = timezone.now()
+        count = queryset.update(
+            comments_closed=True,
+            comments_closed_reason=Article.CommentsClosedBy.EDITOR,
+            comments_closed_at=now,
+            updated_at=now,
+        )
         comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
     @admin.action(description="Open comments on selected articles")
     def open_comments(self, request, queryset):
-        count = queryset.update(comments_closed=False, updated_at=timezone.now())
-        comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
+        # Comments closed for legal reasons reopen only when their legal hold is lifted.
+        reopened = queryset.exclude(comments_closed_reason=Article.CommentsClosedBy.LEGAL)
+        ids = list(reopened.values_list("pk", flat=True))
+        count = Article.objects.filter(pk__in=ids).update(
+            comments_closed=False,
+            comments_closed_reason="",
+            comments_closed_note="",
+            comments_closed_at=None,
+            updated_at=timezone.now(),
+        )
+        comments_changed.send(Article, article_ids=ids)
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
 
 

@@ -12,6 +12,18 @@ from articles.models.content import (
     SiteSettings,
     Tag,
 )
+from articles.models.trust import (
+    Correction,
+    DoNotIdentify,
+    Helpline,
+    IdentificationSignOff,
+    LegalHold,
+    LegalHoldEntry,
+    PolicyPage,
+    ProblemReport,
+    Republication,
+    SourceSnapshot,
+)
 
 __all__ = [
     "Article",
@@ -26,4 +38,14 @@ __all__ = [
     "Section",
     "SiteSettings",
     "Tag",
+    "Correction",
+    "DoNotIdentify",
+    "Helpline",
+    "IdentificationSignOff",
+    "LegalHold",
+    "LegalHoldEntry",
+    "PolicyPage",
+    "ProblemReport",
+    "Republication",
+    "SourceSnapshot",
 ]

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +12,7 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles.markdown import render
+from articles.publishing import check_publishable
 
 
 class HttpsURLField(models.URLField):
@@ -42,6 +43,10 @@ class Section(models.Model):
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="Every article with this tag is a sensitive story (see the article's switch).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -142,11 +147,30 @@ class ArticleQuerySet(models.QuerySet):
     def in_section(self, section):
         return self.published().filter(section=section)
 
+    def indexable(self):
+        """Articles search engines may index as ours: sitemaps and the news sitemap use this."""
+        return self.exclude(republication__search_policy__in=["canonical", "noindex", "both"])
+
+    def not_sensitive(self):
+        """Leaves sensitive stories out of automatic "more from" and "featured" blocks."""
+        return self.exclude(sensitive=True).exclude(tags__sensitive=True)
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+
+    class WorkType(models.TextChoices):
+        NEWS = "news", "News"
+        ANALYSIS = "analysis", "Analysis"
+        OPINION = "opinion", "Opinion"
+        REPUBLISHED = "republished", "Republished"
+        COMMENT = "comment", "Comment"
+
+    class CommentsClosedBy(models.TextChoices):
+        EDITOR = "editor", "Closed by an editor"
+        LEGAL = "legal", "Closed for legal reasons"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -212,6 +236,41 @@ class Article(models.Model):
         blank=True,
         help_text="For search engines and social cards; the standfirst when empty.",
     )
+    work_type = models.CharField(
+        max_length=12,
+        choices=WorkType,
+        default=WorkType.NEWS,
+        help_text="Shown to readers as a label, so they can tell reporting from opinion.",
+    )
+    comments_closed_reason = models.CharField(
+        max_length=10,
+        choices=CommentsClosedBy,
+        blank=True,
+        help_text="Who closed comments (with 'Comments closed' ticked).",
+    )
+    comments_closed_note = models.CharField(
+        max_length=300, blank=True, help_text="Optional: the reason readers see."
+    )
+    comments_closed_at = models.DateTimeField(null=True, blank=True)
+    comments_hidden = models.BooleanField(
+        default=False,
+        help_text="Remove the comments from the page (closing alone keeps approved ones visible).",
+    )
+    sensitive = models.BooleanField(
+        default=False,
+        help_text="Child death, abuse, neglect, self-harm or suicide: content note, helplines, "
+        "comments pre-moderated, no promos, left out of automatic blocks.",
+    )
+    content_note = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Shown above the body of a sensitive story; a general note when empty.",
+    )
+    social_image_confirmed = models.BooleanField(
+        default=False,
+        help_text="An editor confirms the social image shows no identifiable child "
+        "(needed before a sensitive story gets a social-card image).",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -239,6 +298,7 @@ class Article(models.Model):
             self.published_at = timezone.now()
         self.pub_date = self._local_date()
         self.body_html = render(self.body)
+        check_publishable(self)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -263,6 +323,7 @@ class Article(models.Model):
                 raise ValidationError(
                     {"slug": "Another article published that day already has this slug."}
                 )
+        check_publishable(self)
 
     def _local_date(self):
         return timezone.localdate(self.published_at) if self.published_at else None
@@ -287,13 +348,94 @@ class Article(models.Model):
     @property
     def comments_open(self):
         """The one answer to "may a reader comment now"; the form and the POST both ask it."""
-        if self.comments_closed or not self.is_published():
+        if self.comments_closed or self.comments_hidden or not self.is_published():
             return False
         site = SiteSettings.load()
         if not site.comments_enabled:
             return False
         days = site.comments_auto_close_days
         return not (days and self.published_at <= timezone.now() - timedelta(days=days))
+
+    def comments_closure(self):
+        """Why and since when comments are closed, for the page: None while they are open.
+
+        Returns {"reason": str, "note": str, "since": datetime | None}.
+        """
+        if self.comments_closed or self.comments_hidden:
+            reason = (
+                self.get_comments_closed_reason_display() if self.comments_closed_reason else ""
+            )
+            return {
+                "reason": reason,
+                "note": self.comments_closed_note,
+                "since": self.comments_closed_at,
+            }
+        if not self.is_published() or self.comments_open:
+            return None
+        days = SiteSettings.load().comments_auto_close_days
+        if days and self.published_at <= timezone.now() - timedelta(days=days):
+            since = self.published_at + timedelta(days=days)
+            return {"reason": f"Closed {days} days after publication", "note": "", "since": since}
+        return {"reason": "", "note": "", "since": None}
+
+    def attribution(self):
+        """The one source of the attribution line: the republication record, else legacy fields.
+
+        Returns {"publisher", "url", "published", "licence"} or None for our own work.
+        """
+        record = self.republication_record
+        if record:
+            licence = record.get_licence_display()
+            if record.licence in {record.Licence.PERMISSION, record.Licence.OTHER}:
+                licence = ""
+            return {
+                "publisher": record.publisher,
+                "url": record.original_url,
+                "published": record.original_published_at,
+                "licence": licence,
+            }
+        if self.source_name:
+            return {
+                "publisher": self.source_name,
+                "url": self.source_url,
+                "published": None,
+                "licence": self.source_licence,
+            }
+        return None
+
+    @property
+    def republication_record(self):
+        """The inbound republication record (articles.models.trust), or None."""
+        try:
+            return self.republication
+        except ObjectDoesNotExist:
+            return None
+
+    def robots_directive(self):
+        """The robots meta value: 'noindex' where the republication policy asks for it."""
+        record = self.republication_record
+        return "noindex" if record and record.noindex else ""
+
+    def canonical_url(self):
+        """Absolute canonical URL: the original's where the republication policy says so."""
+        record = self.republication_record
+        if record and record.canonical_to_original:
+            return record.original_url
+        return settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def is_sensitive(self):
+        """Sensitive-story mode: switched on here or inherited from any of its tags."""
+        return self.sensitive or any(tag.sensitive for tag in self.tags.all())
+
+    @property
+    def forces_premoderation(self):
+        """The comments policy asks this: sensitive stories hold every comment for a moderator."""
+        return self.is_sensitive
+
+    def allows_social_image(self):
+        """No social-card image on a sensitive story until an editor confirms no child is shown."""
+        return not self.is_sensitive or self.social_image_confirmed
 
 
 class Byline(models.Model):

@@ -10,7 +10,18 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import TemplateView
 
 from articles.comments import comment_context, with_comment_counts
-from articles.models import Article, Author, Byline, Callout, RelatedArticle, Section, Tag
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Callout,
+    Helpline,
+    ProblemReport,
+    RelatedArticle,
+    Section,
+    Tag,
+)
+from articles.trust import report_token
 
 PAGE_SIZE = 20
 
@@ -90,14 +101,19 @@ def _can_preview(user):
 def article_detail(request, year, month, day, slug):
     """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
     articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
-    articles = listed(articles).prefetch_related(
-        Prefetch("callouts", queryset=Callout.objects.active()),
-        Prefetch(
-            "related_links",
-            queryset=RelatedArticle.objects.filter(
-                target__in=Article.objects.published()
-            ).select_related("target"),
-        ),
+    articles = (
+        listed(articles)
+        .select_related("republication")
+        .prefetch_related(
+            Prefetch("callouts", queryset=Callout.objects.active()),
+            "corrections",
+            Prefetch(
+                "related_links",
+                queryset=RelatedArticle.objects.filter(
+                    target__in=Article.objects.published()
+                ).select_related("target"),
+            ),
+        )
     )
     try:
         pub_date = date(int(year), int(month), int(day))
@@ -105,16 +121,23 @@ def article_detail(request, year, month, day, slug):
         raise Http404("No such date.") from exc
     article = get_object_or_404(articles, pub_date=pub_date, slug=slug)
     preview = not article.is_published()
+    # Sensitive stories: no promos beside them, helplines instead.
+    sensitive = article.is_sensitive
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "bylines": article.byline_set.all(),
-            "callouts": article.callouts.all(),
+            "callouts": [] if sensitive else article.callouts.all(),
             "related": [link.target for link in article.related_links.all()],
             "preview": preview,
             **comment_context(request, article),
+            "corrections": article.corrections.all(),
+            "sensitive": sensitive,
+            "helplines": Helpline.objects.filter(active=True) if sensitive else [],
+            "report_kinds": ProblemReport.Kind.choices,
+            "report_token": report_token(article),
         },
     )
     if preview:

@@ -1,9 +1,12 @@
 """manage.py import_article FILE: bring a plain-text article into Standfirst."""
 
+from datetime import datetime, time
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.importer import ImportRefused, decode, import_article, parse
 
@@ -15,18 +18,34 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--source", default="", help="Publication that first published it.")
         parser.add_argument("--source-url", default="", help="URL of the original article.")
-        parser.add_argument("--licence", default="", help="Licence or permission reference.")
+        parser.add_argument(
+            "--licence",
+            default="",
+            help="CC BY, CC BY-ND, CC BY-NC-ND, 'written permission', or any other terms.",
+        )
+        parser.add_argument(
+            "--published",
+            default="",
+            help="When the original was published: YYYY-MM-DD or an ISO 8601 date and time.",
+        )
         parser.add_argument("--publish", action="store_true", help="Publish it now.")
 
-    def handle(self, *args, file, source, source_url, licence, publish, **options):
+    def handle(self, *args, file, source, source_url, licence, publish, published, **options):
+        original_published_at = parse_original_date(published) if published else None
         try:
             data = file.read_bytes()
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
-            parsed = parse(decode(data))
+            text = decode(data)
             article, created = import_article(
-                parsed, source_name=source, source_url=source_url, licence=licence, publish=publish
+                parse(text),
+                source_name=source,
+                source_url=source_url,
+                licence=licence,
+                publish=publish,
+                original_published_at=original_published_at,
+                source_text=text,
             )
         except ImportRefused as exc:
             raise CommandError(f"{file}: {exc} Nothing was imported.") from exc
@@ -38,3 +57,18 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  status: {article.get_status_display()}  url: {article.get_absolute_url()}"
         )
+
+
+def parse_original_date(value):
+    """--published as an aware datetime (a bare date means midnight in the site's zone)."""
+    try:
+        moment = parse_datetime(value)
+        if moment is None and (day := parse_date(value)):
+            moment = datetime.combine(day, time.min)
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise CommandError(
+            f"--published {value!r} is not a date (YYYY-MM-DD). Nothing was imported."
+        )
+    return moment if timezone.is_aware(moment) else timezone.make_aware(moment)

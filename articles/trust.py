@@ -1,0 +1,77 @@
+"""Trust data other parts of the site ask for: structured data, policy links, the audit call.
+
+The readers helper's JSON-LD adds `correction_items(article)` as the article's
+"correction" list and `policy_links()` into the publisher (or every page's)
+Organization/NewsMediaOrganization object.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.core import signing
+
+from articles.models import PolicyPage
+
+audit_log = logging.getLogger("standfirst.audit")
+
+# schema.org property for each kind of policy page.
+POLICY_PROPERTIES = {
+    PolicyPage.Kind.PRINCIPLES: "publishingPrinciples",
+    PolicyPage.Kind.CORRECTIONS: "correctionsPolicy",
+    PolicyPage.Kind.ETHICS: "ethicsPolicy",
+    PolicyPage.Kind.MASTHEAD: "masthead",
+    PolicyPage.Kind.FEEDBACK: "actionableFeedbackPolicy",
+}
+
+
+def correction_items(article):
+    """The article's corrections as schema.org CorrectionComment dicts, newest first."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{correction.get_kind_display()}: {correction.text}",
+            "datePublished": correction.published_at.isoformat(),
+            "url": settings.SITE_URL + correction.get_absolute_url(),
+        }
+        for correction in article.corrections.all()
+    ]
+
+
+def policy_links():
+    """{schema.org property: absolute URL} for the policy pages the site has.
+
+    publishingPrinciples falls back to the ethics page when there is no principles page.
+    """
+    links = {}
+    for page in PolicyPage.objects.exclude(kind=PolicyPage.Kind.OTHER).order_by("id"):
+        links.setdefault(POLICY_PROPERTIES[page.kind], settings.SITE_URL + page.get_absolute_url())
+    if "ethicsPolicy" in links:
+        links.setdefault("publishingPrinciples", links["ethicsPolicy"])
+    return links
+
+
+def audit(action, article=None, actor=None, **detail):
+    """Record a trust decision. Forward to articles.audit.record() once it exists.
+
+    Until then: a line in the "standfirst.audit" log, and, when an editor acted on an
+    article, an entry in Django's admin history (LogEntry) for that article.
+    """
+    audit_log.info("%s article=%s actor=%s %s", action, getattr(article, "pk", None), actor, detail)
+    if article is not None and actor is not None:
+        LogEntry.objects.log_actions(
+            user_id=actor.pk,
+            queryset=[article],
+            action_flag=CHANGE,
+            change_message=f"{action}: {detail}" if detail else action,
+            single_object=True,
+        )
+
+
+REPORT_SALT = "standfirst.report"
+
+
+def report_token(article):
+    """A signed "<article id>:<unix time>" for the report form, to measure fill time."""
+    return signing.Signer(salt=REPORT_SALT).sign(f"{article.pk}:{int(time.time())}")
