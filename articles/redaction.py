@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Callout, Correction, LegalHold, SourceSnapshot
+from articles.models import Callout, Comment, Correction, LegalHold, SourceSnapshot
 from articles.trust import audit
 
 NOTE = "This article has been amended to remove identifying details."
@@ -135,6 +135,18 @@ def related_records(article, substitute):
                 obj.save()  # re-renders its HTML
             else:
                 type(obj).objects.filter(pk=obj.pk).update(**{f: getattr(obj, f) for f in changed})
+            count += 1
+    return count
+
+
+@redaction_target
+def comments(article, substitute):
+    """Every comment on the article, whatever its status: name and text."""
+    count = 0
+    for comment in Comment.objects.filter(article=article).only("pk", "name", "body"):
+        name, body = substitute(comment.name), substitute(comment.body)
+        if (name, body) != (comment.name, comment.body):
+            Comment.objects.filter(pk=comment.pk).update(name=name[:80], body=body)
             count += 1
     return count
 

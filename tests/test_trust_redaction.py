@@ -10,9 +10,9 @@ from django.db import models
 from django.urls import reverse
 
 from articles.fidelity import article_changes
-from articles.models import Article, Correction, ProblemReport, SourceSnapshot
+from articles.models import Article, Comment, Correction, ProblemReport, SourceSnapshot
 from articles.redaction import NOTE, redact
-from tests.factories import make_section, make_tag
+from tests.factories import make_comment, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -49,6 +49,8 @@ def seed(seed_path, admin_user):
     article.tags.add(make_tag(name="Serious case reviews"))
     Correction.objects.create(article=article, text="We misspelled Amanda Hutton’s name.")
     ProblemReport.objects.create(article=article, message="Why is Hutton named?")
+    make_comment(article, body="Amanda Hutton should have been stopped.")
+    make_comment(article, name="A Hutton", body="Pending.", status=Comment.Status.PENDING)
     LogEntry.objects.log_actions(
         admin_user.pk,
         [article],

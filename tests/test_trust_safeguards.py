@@ -125,3 +125,14 @@ def test_fixing_the_text_unblocks_publishing():
     article.headline = "Boy's case"
     article.save()
     assert Article.objects.get().is_published()
+
+
+def test_pending_comments_are_scanned_but_approved_or_spam_ones_are_not():
+    from articles.models import Comment
+    from tests.factories import make_comment
+
+    article = draft()
+    register(article, "Jamie Brookes")
+    make_comment(article, body="I knew jamie brookes.", status=Comment.Status.PENDING)
+    make_comment(article, body="Jamie Brookes again.", status=Comment.Status.SPAM)
+    assert wheres(article) == ["pending comment"]

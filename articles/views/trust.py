@@ -1,6 +1,5 @@
 """Reader-facing trust pages: the corrections log and its feed, policy pages."""
 
-import hashlib
 import time
 
 from django.conf import settings
@@ -8,13 +7,16 @@ from django.contrib.syndication.views import Feed
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import HttpResponseForbidden
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
+from articles.client_ip import client_ip
+from articles.comments import ip_hash as hash_ip
 from articles.models import Article, Correction, PolicyPage, ProblemReport, SiteSettings
+from articles.origin import require_same_origin
 from articles.trust import REPORT_SALT, report_token
 from articles.views.public import paginate
 
@@ -88,24 +90,6 @@ REPORT_MAX_AGE = 7 * 24 * 3600
 REPORT_LIMIT = 5  # per address per hour
 
 
-def same_origin(request):
-    """True when the POST comes from our own pages (Sec-Fetch-Site, else Origin), per OWASP.
-
-    To be replaced by articles.origin.require_same_origin from the comments work.
-    """
-    fetch_site = request.headers.get("Sec-Fetch-Site")
-    if fetch_site:
-        return fetch_site in {"same-origin", "none"}
-    origin = request.headers.get("Origin")
-    allowed = {f"{request.scheme}://{request.get_host()}", settings.SITE_URL}
-    return origin in allowed
-
-
-def _ip_hash(request):
-    address = request.META.get("REMOTE_ADDR", "")
-    return hashlib.sha256(f"{settings.SECRET_KEY}:{address}".encode()).hexdigest()
-
-
 def _report_page(request, article, status, **context):
     return render(
         request,
@@ -120,11 +104,11 @@ def _report_page(request, article, status, **context):
     )
 
 
+@csrf_exempt  # the form sits on cached, cookie-less pages: same-origin is checked instead
+@require_same_origin
 @require_POST
 def report_problem(request, pk):
     """Take a reader's report into the admin queue; a clear 4xx for anything wrong."""
-    if not same_origin(request):
-        return HttpResponseForbidden("Reports must be sent from this site's own article page.")
     article = get_object_or_404(Article.objects.published(), pk=pk)
     if request.POST.get("website"):
         # The honeypot: a bot filled a field people cannot see. Say thanks, keep nothing.
@@ -142,7 +126,7 @@ def report_problem(request, pk):
         )
     if age < REPORT_MIN_SECONDS:
         return _report_page(request, article, 400, errors=["Please take a moment to write it."])
-    ip_hash = _ip_hash(request)
+    ip_hash = hash_ip(client_ip(request))
     key = f"report-rate:{ip_hash}"
     cache.add(key, 0, 3600)
     if cache.incr(key) > REPORT_LIMIT:
