@@ -57,7 +57,7 @@ class ArticleAdmin(MarkdownxModelAdmin):
         ("Publishing", {"fields": ["status", "published_at", "expires_at", "comments_closed"]}),
         (
             "Source (republished pieces)",
-            {"fields": ["source_name", "source_url", "source_licence"]},
+            {"fields": ["source_name", "source_url", "source_licence", "canonical_to_source"]},
         ),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
     ]

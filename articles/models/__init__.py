@@ -11,9 +11,11 @@ from articles.models.content import (
     SiteSettings,
     Tag,
 )
+from articles.models.readers import ArticlePath
 
 __all__ = [
     "Article",
+    "ArticlePath",
     "ArticleQuerySet",
     "Author",
     "Byline",

@@ -3,7 +3,9 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +14,11 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles.markdown import render
+from articles.models.readers import SearchIndex
+from articles.reading import estimate_reading_minutes
+
+
+SITE_SETTINGS_CACHE_KEY = "standfirst:site-settings"
 
 
 class HttpsURLField(models.URLField):
@@ -212,6 +219,15 @@ class Article(models.Model):
         blank=True,
         help_text="For search engines and social cards; the standfirst when empty.",
     )
+    canonical_to_source = models.BooleanField(
+        default=False,
+        help_text="Point search engines at the original (source URL) as the canonical page, "
+        "when the republication licence asks for it.",
+    )
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=1, editable=False, help_text="Reading time, computed from the body on save."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -220,6 +236,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_order"),
             models.Index(fields=["section", "-published_at"], name="article_section_order"),
+            SearchIndex(fields=["search_vector"], name="article_search"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["pub_date", "slug"], name="article_slug_per_date"),
@@ -239,6 +256,7 @@ class Article(models.Model):
             self.published_at = timezone.now()
         self.pub_date = self._local_date()
         self.body_html = render(self.body)
+        self.reading_minutes = estimate_reading_minutes(self.body)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -252,6 +270,12 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def canonical_url(self):
+        """The page search engines should index: ours, or the original when the licence asks."""
+        if self.canonical_to_source and self.source_url:
+            return self.source_url
+        return settings.SITE_URL + self.get_absolute_url()
 
     def clean(self):
         if self.status == self.Status.PUBLISHED and not self.published_at:
@@ -366,10 +390,15 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        cache.delete(SITE_SETTINGS_CACHE_KEY)
 
     @classmethod
     def load(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
+        """The one row, from the cache when it can: every page's layout asks for it."""
+        obj = cache.get(SITE_SETTINGS_CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+            cache.set(SITE_SETTINGS_CACHE_KEY, obj, None)
         return obj
 
     @property
