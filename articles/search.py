@@ -86,7 +86,7 @@ def snippet_html(raw):
 
 
 def update_search_vector(article):
-    """Store the weighted vector for one article (PostgreSQL only); called on save and tag change."""
+    """Store one article's weighted vector (PostgreSQL only); runs on save and on tag changes."""
     if not uses_full_text():
         return
     tags = " ".join(article.tags.values_list("name", flat=True))

@@ -3,9 +3,9 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -16,7 +16,6 @@ from markdownx.models import MarkdownxField
 from articles.markdown import render
 from articles.models.readers import SearchIndex
 from articles.reading import estimate_reading_minutes
-
 
 SITE_SETTINGS_CACHE_KEY = "standfirst:site-settings"
 
