@@ -4,6 +4,7 @@ import calendar
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F, Prefetch, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
@@ -98,8 +99,10 @@ class HomeView(PublicListView):
     def get_context_data(self, **kwargs):
         published = Article.objects.published().select_related("section")
         first_page = self.request.GET.get("page", "1") == "1"
-        featured = list(published.filter(featured=True)[:HOME_FEATURED]) if first_page else []
+        # Every page leaves the featured few out of "Latest", so page boundaries stay put.
+        featured = list(published.filter(featured=True)[:HOME_FEATURED])
         self.shown = [a.pk for a in featured]
+        featured = featured if first_page else []
         self.published = published
         context = super().get_context_data(**kwargs)
         site = SiteSettings.load()
@@ -245,7 +248,12 @@ class SearchView(PublicListView):
         return context
 
 
-def _can_preview(user):
+def _can_preview(request):
+    """Staff who may edit. Without a session cookie the session is never touched, so an
+    anonymous response does not vary on Cookie."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
     return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
@@ -259,7 +267,7 @@ def _old_path_redirect(request):
 
 def article_detail(request, year, month, day, slug):
     """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
-    articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
+    articles = Article.objects.all() if _can_preview(request) else Article.objects.published()
     articles = listed(articles).prefetch_related(
         Prefetch("callouts", queryset=Callout.objects.active()),
         Prefetch(
