@@ -17,7 +17,7 @@ def related_articles(article, count=None):
     picks = []
     seen = {article.pk}
     for link in article.related_links.all():
-        if link.target_id not in seen:
+        if link.target_id not in seen and link.target.is_published():
             picks.append(link.target)
             seen.add(link.target_id)
     picks = picks[:count]
