@@ -17,9 +17,7 @@ def _related(article, count=None):
     from articles.views.public import listed
 
     fresh = (
-        listed(Article.objects.all())
-        .prefetch_related("related_links__target")
-        .get(pk=article.pk)
+        listed(Article.objects.all()).prefetch_related("related_links__target").get(pk=article.pk)
     )
     return [a.headline for a in related_articles(fresh, count)]
 
@@ -110,5 +108,7 @@ def test_the_page_shows_the_block(client, world):
     html = client.get(world["subject"].get_absolute_url()).content.decode()
     block = html.split('id="related-heading"', 1)[1].split("</section>", 1)[0]
     assert ">More from Standfirst<" in block
-    assert block.index("Three tags, old") < block.index("Two tags, new") < block.index("Two tags, old")
+    assert (
+        block.index("Three tags, old") < block.index("Two tags, new") < block.index("Two tags, old")
+    )
     assert block.count("<li>") == 4

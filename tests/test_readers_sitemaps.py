@@ -70,7 +70,11 @@ def test_article_sitemap_lists_exactly_the_published(client, world):
 
 @pytest.mark.parametrize(
     ("name", "public"),
-    [("sections", "/section/public/"), ("tags", "/tag/public-tag/"), ("authors", "/author/pub-author/")],
+    [
+        ("sections", "/section/public/"),
+        ("tags", "/tag/public-tag/"),
+        ("authors", "/author/pub-author/"),
+    ],
 )
 def test_filed_under_sitemaps_list_only_what_has_published_articles(client, world, name, public):
     root = _xml(client, f"/sitemap-{name}.xml")
