@@ -244,7 +244,7 @@ class SearchView(PublicListView):
         context = super().get_context_data(**kwargs)
         for article in context["articles"]:
             article.snippet = snippet_html(getattr(article, "snippet_raw", ""))
-        context["query"] = self.query
+        context.update(query=self.query, hide_header_search=True)
         return context
 
 
