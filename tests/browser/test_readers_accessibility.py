@@ -75,3 +75,18 @@ def test_pages_work_without_javascript(browser, live_server, site_content):
     assert "Search results for" in tab.locator("h1").inner_text()
     assert tab.locator(".card").count() >= 1
     context.close()
+
+
+def test_print_shows_the_article_without_navigation(page, site_content):
+    seed = site_content["seed"]
+    seed.source_url = "https://www.communitycare.co.uk/hamzah-khan/"
+    seed.save()
+    page.goto(seed.get_absolute_url())
+    page.emulate_media(media="print")
+    for hidden in (".site-nav", ".search-form", ".site-footer", ".related", ".comments"):
+        assert not page.locator(hidden).first.is_visible(), hidden
+    for shown in ("h1", ".article-body", ".meta time", ".print-source"):
+        assert page.locator(shown).first.is_visible(), shown
+    assert (
+        "https://www.communitycare.co.uk/hamzah-khan/" in page.locator(".print-source").inner_text()
+    )
