@@ -4,6 +4,8 @@ import re
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from articles.models import Article
 from tests.factories import make_article, make_tag
@@ -136,3 +138,12 @@ def test_search_vector_is_stored_with_a_gin_index():
     article.body = "aardwolf"
     article.save()
     assert Article.objects.filter(search_vector="aardwolf").get() == article
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=1200))
+def test_any_text_query_answers_normally(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
