@@ -147,3 +147,16 @@ def test_public_pages_set_no_cookie(client):
         response = client.get(url)
         assert not response.cookies, url
         assert "Cookie" not in response.get("Vary", ""), url
+
+
+def test_editors_see_old_paths_in_the_admin(client):
+    from tests.factories import make_staff
+
+    article = make_article(headline="Jackal", slug="jackal")
+    old_url = article.get_absolute_url()
+    article.slug = "jackal-renamed"
+    article.save()
+    client.force_login(make_staff())
+    html = client.get("/admin/articles/articlepath/").content.decode()
+    assert old_url in html
+    assert client.get("/admin/articles/articlepath/add/").status_code == 403

@@ -1,3 +1,6 @@
 """Admin registrations, one module per area."""
 
-from articles.admin import content  # noqa: F401
+from articles.admin import (
+    content,  # noqa: F401
+    readers,  # noqa: F401
+)
