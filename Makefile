@@ -7,7 +7,7 @@ PYTEST_ARGS ?=
 DEMO_ARTICLE := articles/demo_content/community-care-hamzah-khan.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint fmt migrations-check
+.PHONY: help venv run test lint fmt migrations-check node-deps
 
 help: ## Show this list of targets
 	@echo "Usage: make <target>"
@@ -35,8 +35,15 @@ run: $(VENV)/.installed-requirements.txt ## Migrate, load the demo article, prin
 	$(BIN)/python manage.py ensure_local_editor
 	exec $(BIN)/gunicorn cms.wsgi -c gunicorn.conf.py --bind 127.0.0.1:8000
 
-test: $(VENV)/.installed-requirements-dev.txt ## Run the test suite (extra pytest options: PYTEST_ARGS="-k feed -x")
+test: $(VENV)/.installed-requirements-dev.txt node-deps ## Run the test suite (extra pytest options: PYTEST_ARGS="-k feed -x")
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# axe-core for the browser tests (tests/browser), from package-lock.json, when missing.
+node-deps:
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+		if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+		else echo "npm not found: the browser tests will skip (and fail under CI=true)"; fi; \
+	fi
 
 lint: $(VENV)/.installed-requirements-dev.txt ## Check lint rules and formatting with ruff (changes nothing)
 	$(BIN)/ruff check .

@@ -1,9 +1,10 @@
-from articles.models import Section, SiteSettings
+from articles.models import SiteSettings
+from articles.readers import nav_sections
 
 
 def site(request):
-    """The publication's name and sections, for the layout of every page."""
+    """The publication's name and sections, for the layout of every page (cached)."""
     return {
         "site": SiteSettings.load(),
-        "nav_sections": Section.objects.all(),
+        "nav_sections": nav_sections(),
     }

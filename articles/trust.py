@@ -11,6 +11,9 @@ import time
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from articles.models import PolicyPage
 
@@ -39,11 +42,24 @@ def correction_items(article):
     ]
 
 
+POLICY_LINKS_CACHE_KEY = "standfirst:policy-links"
+
+
 def policy_links():
     """{schema.org property: absolute URL} for the policy pages the site has.
 
-    publishingPrinciples falls back to the ethics page when there is no principles page.
+    Every page's structured data carries these, so they are cached (dropped when a policy
+    page changes). publishingPrinciples falls back to the ethics page.
     """
+    return cache.get_or_set(POLICY_LINKS_CACHE_KEY, _policy_links, timeout=None)
+
+
+@receiver([post_save, post_delete], sender=PolicyPage)
+def _forget_policy_links(**kwargs):
+    cache.delete(POLICY_LINKS_CACHE_KEY)
+
+
+def _policy_links():
     links = {}
     for page in PolicyPage.objects.exclude(kind=PolicyPage.Kind.OTHER).order_by("id"):
         links.setdefault(POLICY_PROPERTIES[page.kind], settings.SITE_URL + page.get_absolute_url())

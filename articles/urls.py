@@ -1,6 +1,9 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from articles.views import comments, public, trust
+from articles import feeds
+from articles.sitemaps import SITEMAPS
+from articles.views import comments, discovery, public, trust
 
 app_name = "articles"
 
@@ -14,13 +17,36 @@ urlpatterns = [
     path("section/<slug:slug>/", public.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", public.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", public.AuthorView.as_view(), name="author"),
+    # Reader side (issue #3): archives, search, feeds, sitemaps, robots.txt.
+    re_path(r"^(?P<year>\d{4})/$", public.ArchiveView.as_view(), name="archive_year"),
+    re_path(
+        r"^(?P<year>\d{4})/(?P<month>\d{2})/$", public.ArchiveView.as_view(), name="archive_month"
+    ),
+    re_path(
+        r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/$",
+        public.ArchiveView.as_view(),
+        name="archive_day",
+    ),
+    path("search/", public.SearchView.as_view(), name="search"),
+    path("feed/", feeds.ArticleFeed(), name="feed"),
+    path("feed/atom/", feeds.ArticleAtomFeed(), name="atom_feed"),
+    path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),
+    path("section/<slug:slug>/feed/atom/", feeds.SectionAtomFeed(), name="section_atom_feed"),
+    path("tag/<slug:slug>/feed/", feeds.TagFeed(), name="tag_feed"),
+    path("tag/<slug:slug>/feed/atom/", feeds.TagAtomFeed(), name="tag_atom_feed"),
+    path("sitemap.xml", discovery.sitemap_index, name="sitemap_index"),
+    path("sitemap-news.xml", discovery.news_sitemap, name="news_sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap",
+    ),
+    path("robots.txt", discovery.robots_txt, name="robots_txt"),
     path("corrections/", trust.CorrectionsView.as_view(), name="corrections"),
     path("corrections/feed/", trust.CorrectionsFeed(), name="corrections_feed"),
     path("about/<slug:slug>/", trust.policy_page, name="policy"),
     path("report/<int:pk>/", trust.report_problem, name="report"),
-]
-
-urlpatterns += [
     re_path(
         r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-\w]+)/comment/$",
         comments.comment,

@@ -87,6 +87,6 @@ def test_trust_parts_keep_the_article_page_query_count_flat(client, django_asser
         Correction.objects.create(article=article, text=f"Fix {i}.")
     url = article.get_absolute_url()
     client.get(url)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         html = client.get(url).content.decode()
     assert all(line.name in html for line in helplines) and "Fix 3." in html

@@ -12,6 +12,7 @@ from articles.models.content import (
     SiteSettings,
     Tag,
 )
+from articles.models.readers import ArticlePath
 from articles.models.trust import (
     Correction,
     DoNotIdentify,
@@ -27,6 +28,7 @@ from articles.models.trust import (
 
 __all__ = [
     "Article",
+    "ArticlePath",
     "ArticleQuerySet",
     "Author",
     "BlockedTerm",

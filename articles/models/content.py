@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
@@ -12,7 +14,11 @@ from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
 from articles.markdown import render
+from articles.models.readers import SearchIndex
 from articles.publishing import check_publishable
+from articles.reading import estimate_reading_minutes
+
+SITE_SETTINGS_CACHE_KEY = "standfirst:site-settings"
 
 
 class HttpsURLField(models.URLField):
@@ -271,6 +277,10 @@ class Article(models.Model):
         help_text="An editor confirms the social image shows no identifiable child "
         "(needed before a sensitive story gets a social-card image).",
     )
+    reading_minutes = models.PositiveSmallIntegerField(
+        default=1, editable=False, help_text="Reading time, computed from the body on save."
+    )
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -279,6 +289,7 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_order"),
             models.Index(fields=["section", "-published_at"], name="article_section_order"),
+            SearchIndex(fields=["search_vector"], name="article_search"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["pub_date", "slug"], name="article_slug_per_date"),
@@ -298,6 +309,7 @@ class Article(models.Model):
             self.published_at = timezone.now()
         self.pub_date = self._local_date()
         self.body_html = render(self.body)
+        self.reading_minutes = estimate_reading_minutes(self.body)
         check_publishable(self)
         super().save(*args, **kwargs)
 
@@ -508,10 +520,15 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
+        cache.delete(SITE_SETTINGS_CACHE_KEY)
 
     @classmethod
     def load(cls):
-        obj, _ = cls.objects.get_or_create(pk=1)
+        """The one row, from the cache when it can: every page's layout asks for it."""
+        obj = cache.get(SITE_SETTINGS_CACHE_KEY)
+        if obj is None:
+            obj, _ = cls.objects.get_or_create(pk=1)
+            cache.set(SITE_SETTINGS_CACHE_KEY, obj, None)
         return obj
 
     @property

@@ -1,17 +1,25 @@
 """Reader-facing pages. Every list and page starts from Article.objects.published()."""
 
-from datetime import date
+import calendar
+from datetime import date, timedelta
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window, prefetch_related_objects
+from django.db.models.functions import RowNumber
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
+from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
+from articles import metadata
 from articles.comments import comment_context, with_comment_counts
 from articles.models import (
     Article,
+    ArticlePath,
     Author,
     Byline,
     Callout,
@@ -19,46 +27,127 @@ from articles.models import (
     ProblemReport,
     RelatedArticle,
     Section,
+    SiteSettings,
     Tag,
 )
+from articles.readers import nav_sections
+from articles.related import related_articles
+from articles.search import clean_query, search, snippet_html
 from articles.trust import report_token
 
 PAGE_SIZE = 20
+HOME_FEATURED = 3
+HOME_LATEST = 10
+HOME_PER_SECTION = 3
+BYLINES = Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
 
 def listed(queryset):
     """What every article list needs in a fixed number of queries, whatever its length."""
-    return queryset.select_related("section").prefetch_related(
-        "tags", Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
-    )
+    return with_comment_counts(queryset.select_related("section").prefetch_related("tags", BYLINES))
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
     """A page of results; an out-of-range or non-numeric ?page= is a 404, never a 500."""
     paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
     try:
-        return paginator.page(request.GET.get("page", 1))
+        page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger) as exc:
         raise Http404("No such page.") from exc
+    # Evaluated once here, so the template and the JSON-LD share one query.
+    page.object_list = list(page.object_list)
+    return page
 
 
 class PublicListView(TemplateView):
-    """Shared by home, section, tag and author pages: published articles, paginated."""
+    """Shared by home, section, tag, author, archive and search pages: published articles,
+    paginated, with the list's canonical URL and CollectionPage data."""
 
     template_name = "articles/article_list.html"
+    paginate_by = PAGE_SIZE
+    heading = ""
 
     def get_queryset(self):
-        return with_comment_counts(listed(Article.objects.published()))
+        return listed(Article.objects.published())
+
+    def get_heading(self):
+        return self.heading
+
+    def page_query(self):
+        """Query-string parameters that page links must keep (search keeps `q`)."""
+        return ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = paginate(self.request, self.get_queryset())
-        context.update(page_obj=page, articles=page.object_list)
+        page = paginate(self.request, self.get_queryset(), self.paginate_by)
+        site = SiteSettings.load()
+        canonical = metadata.list_canonical(self.request, page)
+        heading = self.get_heading()
+        context.update(
+            page_obj=page,
+            articles=page.object_list,
+            heading=heading,
+            canonical=canonical,
+            page_query=self.page_query(),
+            json_ld=metadata.collection_ld(heading, canonical, site, page.object_list),
+        )
         return context
 
 
 class HomeView(PublicListView):
+    """Featured articles first, then the latest, then a short list per section (page 1)."""
+
     template_name = "articles/home.html"
+    paginate_by = HOME_LATEST
+
+    def get_context_data(self, **kwargs):
+        published = with_comment_counts(Article.objects.published().select_related("section"))
+        first_page = self.request.GET.get("page", "1") == "1"
+        # Every page leaves the featured few out of "Latest", so page boundaries stay put.
+        featured = list(published.filter(featured=True)[:HOME_FEATURED])
+        self.shown = [a.pk for a in featured]
+        featured = featured if first_page else []
+        self.published = published
+        context = super().get_context_data(**kwargs)
+        site = SiteSettings.load()
+        sections = self.section_lists(context["articles"]) if first_page else []
+        everything = featured + context["articles"] + [a for _, items in sections for a in items]
+        # One pass fetches tags and bylines for every card on the page.
+        prefetch_related_objects(everything, "tags", BYLINES)
+        context.update(
+            featured=featured,
+            section_lists=sections,
+            canonical=metadata.list_canonical(self.request, context["page_obj"]),
+            json_ld=metadata.website_ld(site),
+        )
+        return context
+
+    def get_queryset(self):
+        return self.published.exclude(pk__in=self.shown)
+
+    def get_heading(self):
+        return "Latest"
+
+    def section_lists(self, latest):
+        """The newest few articles of each section not already on the page, in one query."""
+        shown = self.shown + [a.pk for a in latest]
+        rows = (
+            self.published.filter(section__isnull=False)
+            .exclude(pk__in=shown)
+            .annotate(
+                row=Window(
+                    RowNumber(),
+                    partition_by=[F("section_id")],
+                    order_by=[F("published_at").desc(), F("id").desc()],
+                )
+            )
+            .filter(row__lte=HOME_PER_SECTION)
+            .order_by("section_id", "row")
+        )
+        by_section = {}
+        for article in rows:
+            by_section.setdefault(article.section_id, []).append(article)
+        return [(s, by_section[s.pk]) for s in nav_sections() if s.pk in by_section]
 
 
 class SectionView(PublicListView):
@@ -66,9 +155,15 @@ class SectionView(PublicListView):
         self.section = get_object_or_404(Section, slug=self.kwargs["slug"])
         return super().get_queryset().filter(section=self.section)
 
+    def get_heading(self):
+        return self.section.name
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(heading=self.section.name, intro=self.section.description)
+        context.update(
+            intro=self.section.description,
+            feed_url=reverse("articles:section_feed", kwargs={"slug": self.section.slug}),
+        )
         return context
 
 
@@ -77,9 +172,12 @@ class TagView(PublicListView):
         self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
+    def get_heading(self):
+        return f"Tagged: {self.tag.name}"
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(heading=f"Tagged: {self.tag.name}")
+        context["feed_url"] = reverse("articles:tag_feed", kwargs={"slug": self.tag.slug})
         return context
 
 
@@ -88,19 +186,92 @@ class AuthorView(PublicListView):
         self.author = get_object_or_404(Author, slug=self.kwargs["slug"])
         return super().get_queryset().filter(authors=self.author)
 
+    def get_heading(self):
+        return self.author.name
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(heading=self.author.name, intro=self.author.bio, author=self.author)
+        context.update(intro=self.author.bio, author=self.author)
         return context
 
 
-def _can_preview(user):
+class ArchiveView(PublicListView):
+    """/yyyy/, /yyyy/mm/ and /yyyy/mm/dd/: what was published in that year, month or day."""
+
+    def get_queryset(self):
+        year = int(self.kwargs["year"])
+        month = int(self.kwargs.get("month") or 0)
+        day = int(self.kwargs.get("day") or 0)
+        try:
+            if day:
+                start = date(year, month, day)
+                end, self.label = start + timedelta(days=1), date_format(start, "j F Y")
+            elif month:
+                start = date(year, month, 1)
+                end = start + timedelta(days=calendar.monthrange(year, month)[1])
+                self.label = date_format(start, "F Y")
+            else:
+                start, end, self.label = date(year, 1, 1), date(year + 1, 1, 1), str(year)
+        except (ValueError, OverflowError) as exc:
+            raise Http404("No such date.") from exc
+        return super().get_queryset().filter(pub_date__gte=start, pub_date__lt=end)
+
+    def get_heading(self):
+        return f"Archive: {self.label}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not context["page_obj"].paginator.count:
+            raise Http404("Nothing was published then.")
+        return context
+
+
+class SearchView(PublicListView):
+    """/search/?q=: the form, and published articles matching it (articles.search decides)."""
+
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        self.query = clean_query(request.GET.get("q", ""))
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return listed(search(self.query))
+
+    def get_heading(self):
+        return f"Search results for “{self.query}”" if self.query else "Search"
+
+    def page_query(self):
+        return urlencode({"q": self.query}) + "&" if self.query else ""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for article in context["articles"]:
+            article.snippet = snippet_html(getattr(article, "snippet_raw", ""))
+        context.update(query=self.query, hide_header_search=True)
+        return context
+
+
+def _can_preview(request):
+    """Staff who may edit. Without a session cookie the session is never touched, so an
+    anonymous response does not vary on Cookie."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
     return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+
+
+def _old_path_redirect(request):
+    """A 301 to an article's current URL when the request is for one of its old URLs."""
+    old = ArticlePath.objects.filter(path=request.path).select_related("article").first()
+    if old and old.article.is_published():
+        return redirect(old.article.get_absolute_url(), permanent=True)
+    raise Http404("No such article.")
 
 
 def article_detail(request, year, month, day, slug):
     """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
-    articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
+    articles = Article.objects.all() if _can_preview(request) else Article.objects.published()
     articles = (
         listed(articles)
         .select_related("republication")
@@ -119,8 +290,13 @@ def article_detail(request, year, month, day, slug):
         pub_date = date(int(year), int(month), int(day))
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    article = get_object_or_404(articles, pub_date=pub_date, slug=slug)
+    article = articles.filter(pub_date=pub_date, slug=slug).first()
+    if article is None:
+        return _old_path_redirect(request)
     preview = not article.is_published()
+    bylines = article.byline_set.all()
+    tags = article.tags.all()
+    site = SiteSettings.load()
     # Sensitive stories: no promos beside them, helplines instead.
     sensitive = article.is_sensitive
     response = render(
@@ -128,10 +304,15 @@ def article_detail(request, year, month, day, slug):
         "articles/article_detail.html",
         {
             "article": article,
-            "bylines": article.byline_set.all(),
+            "bylines": bylines,
+            "tags": tags,
             "callouts": [] if sensitive else article.callouts.all(),
-            "related": [link.target for link in article.related_links.all()],
+            "related": related_articles(article),
             "preview": preview,
+            "canonical": article.canonical_url(),
+            "page_url": metadata.absolute(article.get_absolute_url()),
+            "social_image": metadata.logo_url(),
+            "json_ld": metadata.article_ld(article, bylines, tags, site),
             **comment_context(request, article),
             "corrections": article.corrections.all(),
             "sensitive": sensitive,

@@ -1,0 +1,172 @@
+"""RSS 2.0 and Atom feeds: site-wide, per section, per tag. Full sanitised content
+(body_html), authors, categories, publication and update times, absolute URLs from SITE_URL."""
+
+import re
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+
+from articles.metadata import absolute
+from articles.models import Article, Section, SiteSettings, Tag
+from articles.views.public import listed
+
+FEED_LENGTH = 20
+# Root-relative links and images in a body, made absolute for readers outside the site.
+_RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
+
+
+def absolute_html(html):
+    return _RELATIVE.sub(rf"\1{settings.SITE_URL}/", html)
+
+
+class ContentRssFeed(Rss201rev2Feed):
+    """RSS 2.0 with the full article in <content:encoded>."""
+
+    def rss_attributes(self):
+        return {
+            **super().rss_attributes(),
+            "xmlns:content": "http://purl.org/rss/1.0/modules/content/",
+        }
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        handler.addQuickElement("content:encoded", item["content"])
+
+
+class ContentAtomFeed(Atom1Feed):
+    """Atom with the full article in <content type="html">, one <author> per byline."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name in item["author_names"][1:]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            handler.endElement("author")
+        handler.addQuickElement("content", item["content"], {"type": "html"})
+
+
+class ArticleFeed(Feed):
+    """The latest published articles (RSS 2.0)."""
+
+    feed_type = ContentRssFeed
+
+    def title(self, obj=None):
+        return SiteSettings.load().publication_name
+
+    def description(self, obj=None):
+        return SiteSettings.load().tagline
+
+    def subtitle(self, obj=None):
+        return self.description(obj)
+
+    def link(self, obj=None):
+        return absolute("/")
+
+    url_name = "articles:feed"
+
+    def feed_url(self, obj=None):
+        kwargs = {"slug": obj.slug} if obj is not None else {}
+        return absolute(reverse(self.url_name, kwargs=kwargs))
+
+    def filter_articles(self, articles, obj):
+        return articles
+
+    def items(self, obj=None):
+        articles = listed(Article.objects.published())
+        return self.filter_articles(articles, obj)[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return item.standfirst
+
+    def item_link(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_guid(self, item):
+        return absolute(item.get_absolute_url())
+
+    def item_author_name(self, item):
+        names = [b.author.name for b in item.byline_set.all()]
+        return ", ".join(names) or None
+
+    def item_categories(self, item):
+        section = [item.section.name] if item.section else []
+        return section + [tag.name for tag in item.tags.all()]
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_extra_kwargs(self, item):
+        return {
+            "content": absolute_html(item.body_html),
+            "author_names": [b.author.name for b in item.byline_set.all()],
+        }
+
+
+class ArticleAtomFeed(ArticleFeed):
+    """The same articles as Atom."""
+
+    feed_type = ContentAtomFeed
+    url_name = "articles:atom_feed"
+
+    def item_author_name(self, item):
+        names = [b.author.name for b in item.byline_set.all()]
+        return names[0] if names else None
+
+
+class SectionFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} · {SiteSettings.load().publication_name}"
+
+    def link(self, obj=None):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj=None):
+        return obj.description or f"The latest from {obj.name}."
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(section=obj)
+
+
+class TagFeedMixin:
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj=None):
+        return f"{obj.name} · {SiteSettings.load().publication_name}"
+
+    def link(self, obj=None):
+        return absolute(obj.get_absolute_url())
+
+    def description(self, obj=None):
+        return f"Articles tagged {obj.name}."
+
+    def filter_articles(self, articles, obj):
+        return articles.filter(tags=obj)
+
+
+class SectionFeed(SectionFeedMixin, ArticleFeed):
+    url_name = "articles:section_feed"
+
+
+class SectionAtomFeed(SectionFeedMixin, ArticleAtomFeed):
+    url_name = "articles:section_atom_feed"
+
+
+class TagFeed(TagFeedMixin, ArticleFeed):
+    url_name = "articles:tag_feed"
+
+
+class TagAtomFeed(TagFeedMixin, ArticleAtomFeed):
+    url_name = "articles:tag_atom_feed"

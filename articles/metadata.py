@@ -1,0 +1,106 @@
+"""Sharing and structured data: canonical URLs and schema.org JSON-LD, built as Python data.
+
+Templates print these through the `json_ld` filter, which escapes them for a <script>
+element; nothing here is concatenated into HTML.
+"""
+
+from django.conf import settings
+from django.templatetags.static import static
+
+from articles.trust import correction_items, policy_links
+
+
+def absolute(path):
+    """An absolute URL on this site, from settings.SITE_URL (never from the request's Host)."""
+    return path if path.startswith(("http://", "https://")) else settings.SITE_URL + path
+
+
+def logo_url():
+    return absolute(static("img/logo.png"))
+
+
+def publisher(site):
+    return {
+        "@type": "Organization",
+        "name": site.publication_name,
+        "url": absolute("/"),
+        "logo": {"@type": "ImageObject", "url": logo_url(), "width": 192, "height": 192},
+        # publishingPrinciples, correctionsPolicy, ethicsPolicy, masthead, ...
+        **policy_links(),
+    }
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
+
+
+def article_ld(article, bylines, tags, site):
+    """NewsArticle for one article page."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline[:110],
+        "description": article.description,
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(article.updated_at or article.published_at),
+        "author": [
+            {"@type": "Person", "name": b.author.name, "url": absolute(b.author.get_absolute_url())}
+            for b in bylines
+        ],
+        "publisher": publisher(site),
+        "image": [logo_url()],
+        "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical_url()},
+        "url": absolute(article.get_absolute_url()),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "wordCount": len(article.body.split()),
+        "keywords": [tag.name for tag in tags],
+    }
+    if article.section:
+        data["articleSection"] = article.section.name
+    source = article.attribution()
+    if source and source["url"]:
+        data["isBasedOn"] = source["url"]
+    if corrections := correction_items(article):
+        data["correction"] = corrections
+    return data
+
+
+def website_ld(site):
+    """WebSite for the home page, with the site search as a SearchAction."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": site.publication_name,
+        "description": site.tagline,
+        "url": absolute("/"),
+        "publisher": publisher(site),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": absolute("/search/") + "?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
+    }
+
+
+def collection_ld(name, url, site, articles):
+    """CollectionPage for a section, tag, author or archive page."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "CollectionPage",
+        "name": name,
+        "url": url,
+        "isPartOf": {"@type": "WebSite", "name": site.publication_name, "url": absolute("/")},
+        "mainEntity": {
+            "@type": "ItemList",
+            "itemListElement": [
+                {"@type": "ListItem", "position": n, "url": absolute(a.get_absolute_url())}
+                for n, a in enumerate(articles, start=1)
+            ],
+        },
+    }
+
+
+def list_canonical(request, page):
+    """A list page's own URL, keeping only the page number (page 1 has none)."""
+    url = absolute(request.path)
+    return f"{url}?page={page.number}" if page and page.number > 1 else url

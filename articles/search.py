@@ -1,0 +1,97 @@
+"""Reader search: the one rule for what /search/?q= finds, starting from published().
+
+PostgreSQL: full-text search over a stored, weighted vector (headline A, standfirst B,
+body and tags C), websearch syntax, ranked, with a highlighted snippet. Other databases
+(SQLite for local work): every word must appear, case-insensitively, in one of the same fields.
+"""
+
+import html
+import re
+
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+)
+from django.db import connection
+from django.db.models import F, Q, Value
+from django.utils.safestring import mark_safe
+
+from articles.models import Article
+
+CONFIG = "english"
+MAX_QUERY_LENGTH = 200
+# Markers no article text contains: ts_headline wraps matches in them, then the whole
+# snippet is escaped and only these become <mark>.
+_START, _STOP = "\ue000", "\ue001"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+_MARKDOWN_PUNCTUATION = re.compile(r"[*_#>`\[\]]+")
+
+
+def clean_query(raw):
+    """The query as we search it: control characters dropped, whitespace folded, capped."""
+    return " ".join(_CONTROL.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH]
+
+
+def uses_full_text():
+    return connection.vendor == "postgresql"
+
+
+def search(query):
+    """Published articles matching `query`, best first; PostgreSQL adds `rank` and `snippet`."""
+    query = clean_query(query)
+    articles = Article.objects.published()
+    if not query:
+        return articles.none()
+    if uses_full_text():
+        ts_query = SearchQuery(query, config=CONFIG, search_type="websearch")
+        return (
+            articles.filter(search_vector=ts_query)
+            .annotate(
+                rank=SearchRank(F("search_vector"), ts_query),
+                snippet_raw=SearchHeadline(
+                    "body",
+                    ts_query,
+                    config=CONFIG,
+                    start_sel=_START,
+                    stop_sel=_STOP,
+                    max_words=35,
+                    min_words=15,
+                ),
+            )
+            .order_by("-rank", "-published_at", "-id")
+        )
+    for word in query.split():
+        matches_word = (
+            Q(headline__icontains=word)
+            | Q(standfirst__icontains=word)
+            | Q(body__icontains=word)
+            | Q(
+                pk__in=Article.tags.through.objects.filter(tag__name__icontains=word).values(
+                    "article"
+                )
+            )
+        )
+        articles = articles.filter(matches_word)
+    return articles.order_by("-published_at", "-id")
+
+
+def snippet_html(raw):
+    """Escape a ts_headline snippet completely, then let only its <mark> tags through."""
+    if not raw:
+        return ""
+    text = html.escape(_MARKDOWN_PUNCTUATION.sub("", raw))
+    return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
+
+
+def update_search_vector(article):
+    """Store one article's weighted vector (PostgreSQL only); runs on save and on tag changes."""
+    if not uses_full_text():
+        return
+    tags = " ".join(article.tags.values_list("name", flat=True))
+    Article.objects.filter(pk=article.pk).update(
+        search_vector=SearchVector("headline", weight="A", config=CONFIG)
+        + SearchVector("standfirst", weight="B", config=CONFIG)
+        + SearchVector("body", Value(tags), weight="C", config=CONFIG)
+    )

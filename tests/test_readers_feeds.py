@@ -1,0 +1,87 @@
+"""RSS and Atom feeds, as a feed reader parses them (feedparser)."""
+
+import feedparser
+import pytest
+
+from tests.readers_data import newsroom
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://news.example.org"
+
+
+@pytest.fixture
+def news(settings):
+    settings.SITE_URL = SITE
+    data = newsroom()
+    lead = data["lead"]
+    lead.body = "Full text with a [relative link](/about/) and **bold** words.\n\nSecond paragraph."
+    lead.save()
+    return data
+
+
+def _parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    parsed = feedparser.parse(response.content)
+    assert parsed.bozo == 0, (url, parsed.get("bozo_exception"))
+    return response, parsed
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_site_feeds_parse_with_full_content(client, news, url):
+    response, parsed = _parse(client, url)
+    assert parsed.version == ("rss20" if url == "/feed/" else "atom10")
+    assert parsed.feed.title == "Standfirst"
+    assert parsed.feed.link == SITE + "/"
+    assert len(parsed.entries) == 7
+    entry = parsed.entries[0]
+    lead = news["lead"]
+    assert entry.title == "Lead story"
+    assert entry.link == SITE + lead.get_absolute_url()
+    assert entry.id == SITE + lead.get_absolute_url()
+    content = entry.content[0].value
+    assert "<strong>bold</strong>" in content and "Second paragraph." in content
+    assert f'href="{SITE}/about/"' in content
+    names = [author.name for author in entry.authors]
+    assert names == (
+        ["Ann Writer, Bo Reporter, Cy Editor"]
+        if url == "/feed/"
+        else ["Ann Writer", "Bo Reporter", "Cy Editor"]
+    )
+    terms = {tag.term for tag in entry.tags}
+    assert terms == {"Social care", "Topic 0", "Topic 1", "Topic 2", "Topic 3", "Topic 4"}
+    assert entry.published_parsed is not None
+    if url == "/feed/atom/":
+        assert entry.updated_parsed is not None
+    for other in parsed.entries:
+        assert other.link.startswith(SITE + "/")
+
+
+def test_section_and_tag_feeds(client, news):
+    for url in ("/section/social-care/feed/", "/section/social-care/feed/atom/"):
+        _, parsed = _parse(client, url)
+        titles = {entry.title for entry in parsed.entries}
+        assert titles == {"Lead story", "Related piece 1", "Related piece 3", "Related piece 5"}
+        assert parsed.feed.title.startswith("Social care")
+    for url in ("/tag/topic-4/feed/", "/tag/topic-4/feed/atom/"):
+        _, parsed = _parse(client, url)
+        assert [entry.title for entry in parsed.entries] == ["Lead story"]
+
+
+def test_unknown_section_or_tag_feed_is_404(client, news):
+    assert client.get("/section/nope/feed/").status_code == 404
+    assert client.get("/tag/nope/feed/atom/").status_code == 404
+
+
+def test_feed_escapes_hostile_headlines(client, news):
+    lead = news["lead"]
+    lead.headline = "Tom & Jerry <script>alert(1)</script> ]]>"
+    lead.body = "<script>alert(2)</script><img src=x onerror=alert(3)> ok"
+    lead.save()
+    for url in ("/feed/", "/feed/atom/"):
+        response, parsed = _parse(client, url)
+        entry = parsed.entries[0]
+        assert entry.title == "Tom & Jerry <script>alert(1)</script> ]]>"
+        assert "<script" not in entry.content[0].value
+        assert "onerror" not in entry.content[0].value
