@@ -1,6 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from articles.roles import ensure_roles_after_migrate
+
+        # After every app's migrations, so comment permissions added later are granted too.
+        post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="standfirst-roles")

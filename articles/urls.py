@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles.views import public
+from articles.views import editors, public
 
 app_name = "articles"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("section/<slug:slug>/", public.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", public.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", public.AuthorView.as_view(), name="author"),
+    path("preview/<str:token>/", editors.preview, name="preview"),
 ]

@@ -222,3 +222,12 @@ LOGIN_URL = "admin:login"
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
 STANDFIRST_LOCAL_CREDENTIALS = BASE_DIR / ".local-credentials"
+
+# Editors (issue #5): images, preview links.
+# Uploaded images: a larger file, or more pixels (a decompression bomb's trick), is refused.
+STANDFIRST_IMAGE_MAX_BYTES = int(env("STANDFIRST_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000"))
+# Widths of the resized copies made at upload (never wider than the original).
+STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
+# Seconds a shareable preview link works (it can be revoked sooner).
+STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))

@@ -1,3 +1,3 @@
 """Admin registrations, one module per area."""
 
-from articles.admin import content  # noqa: F401
+from articles.admin import content, editors  # noqa: F401

@@ -4,6 +4,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
+from articles.admin.editors import EditorialArticleMixin, StateFilter
 from articles.models import (
     Article,
     Author,
@@ -34,16 +35,16 @@ class RelatedArticleInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(MarkdownxModelAdmin):
+class ArticleAdmin(EditorialArticleMixin, MarkdownxModelAdmin):
     list_display = [
         "headline",
         "section",
-        "status",
+        "state",
         "published_at",
         "is_published",
         "comments_closed",
     ]
-    list_filter = ["status", "section", "featured", "comments_closed", "tags"]
+    list_filter = [StateFilter, "section", "featured", "comments_closed", "tags"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -53,43 +54,71 @@ class ArticleAdmin(MarkdownxModelAdmin):
     actions = ["publish", "unpublish", "close_comments", "open_comments"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Filing", {"fields": ["section", "tags", "featured", "callouts"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "comments_closed"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "comments_closed",
+                    "embargo_note",
+                ]
+            },
+        ),
         (
             "Source (republished pieces)",
             {"fields": ["source_name", "source_url", "source_licence"]},
         ),
         ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
+        ("Republishing by others", {"fields": ["republish_licence"]}),
     ]
 
-    @admin.action(description="Publish selected articles now (keeps a scheduled time)")
+    @admin.action(
+        description="Publish selected articles now (keeps a scheduled time)",
+        permissions=["publish"],
+    )
     def publish(self, request, queryset):
         count = 0
         for article in queryset:
             article.status = Article.Status.PUBLISHED
             article.published_at = article.published_at or timezone.now()
-            article.save()
+            article.save(actor=request.user)
             count += 1
         self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Unpublish selected articles (back to draft)")
+    @admin.action(
+        description="Unpublish selected articles (back to draft)", permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset:
             article.status = Article.Status.DRAFT
-            article.save()
+            article.save(actor=request.user)
             count += 1
         self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Close comments on selected articles")
+    @admin.action(description="Close comments on selected articles", permissions=["publish"])
     def close_comments(self, request, queryset):
-        count = queryset.update(comments_closed=True, updated_at=timezone.now())
+        count = self._set_comments_closed(request, queryset, True)
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Open comments on selected articles")
+    @admin.action(description="Open comments on selected articles", permissions=["publish"])
     def open_comments(self, request, queryset):
-        count = queryset.update(comments_closed=False, updated_at=timezone.now())
+        count = self._set_comments_closed(request, queryset, False)
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
+
+    @staticmethod
+    def _set_comments_closed(request, queryset, closed):
+        """One save per article, so each change keeps a revision and an audit entry."""
+        count = 0
+        for article in queryset.exclude(comments_closed=closed):
+            article.comments_closed = closed
+            article.save(actor=request.user)
+            count += 1
+        return count
 
 
 @admin.register(Section)

@@ -11,9 +11,14 @@ from articles.models.content import (
     SiteSettings,
     Tag,
 )
+from articles.models.editorial import AuditEntry, ImageRendition, PreviewLink, Revision
 
 __all__ = [
     "Article",
+    "AuditEntry",
+    "ImageRendition",
+    "PreviewLink",
+    "Revision",
     "ArticleQuerySet",
     "Author",
     "Byline",

@@ -86,10 +86,9 @@ def _can_preview(user):
     return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
-def article_detail(request, year, month, day, slug):
-    """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
-    articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
-    articles = listed(articles).prefetch_related(
+def with_page_relations(articles):
+    """The article page's relations, prefetched: a constant number of queries."""
+    return listed(articles).prefetch_related(
         Prefetch("callouts", queryset=Callout.objects.active()),
         Prefetch(
             "related_links",
@@ -98,12 +97,21 @@ def article_detail(request, year, month, day, slug):
             ).select_related("target"),
         ),
     )
+
+
+def article_detail(request, year, month, day, slug):
+    """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
+    articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
     try:
         pub_date = date(int(year), int(month), int(day))
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    article = get_object_or_404(articles, pub_date=pub_date, slug=slug)
-    preview = not article.is_published()
+    article = get_object_or_404(with_page_relations(articles), pub_date=pub_date, slug=slug)
+    return article_response(request, article, preview=not article.is_published())
+
+
+def article_response(request, article, *, preview):
+    """Render an article; a preview (staff or a preview link) is never cached or indexed."""
     response = render(
         request,
         "articles/article_detail.html",
@@ -112,7 +120,7 @@ def article_detail(request, year, month, day, slug):
             "bylines": article.byline_set.all(),
             "callouts": article.callouts.all(),
             "related": [link.target for link in article.related_links.all()],
-            "preview": preview,
+            "preview": preview and not article.is_published(),
         },
     )
     if preview:
