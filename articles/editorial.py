@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from articles import audit
 from articles.models import Article, Author, Byline, RelatedArticle, Revision, Tag
@@ -36,7 +37,7 @@ NOT_RESTORED = {
 NOT_LISTED = {"headline", "standfirst", "body", "body_html", "version", "updated_at", "pub_date"}
 NOT_LISTED |= {"hero_renditions", "id", "created_at"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
-_WORDS = re.compile(r"(\s+)")
+_WORDS = re.compile(r"\s*\S+|\s+")
 
 
 class EditConflict(Exception):
@@ -170,7 +171,7 @@ def restore(article, revision, actor=None):
 
 def inline_diff(old, new):
     """Word-level differences as (op, text) pairs, op in equal / delete / insert."""
-    a, b = _WORDS.split(old or ""), _WORDS.split(new or "")
+    a, b = _WORDS.findall(old or ""), _WORDS.findall(new or "")
     parts = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if op in ("delete", "replace"):
@@ -207,9 +208,9 @@ def diff(old_data, new_data):
     for key in sorted(set(old_data) | set(new_data)):
         if key in NOT_LISTED:
             continue
-        before, after = old_data.get(key), new_data.get(key)
+        before, after = _describe(key, old_data.get(key)), _describe(key, new_data.get(key))
         if before != after:
-            others.append((_label(key), _describe(key, before), _describe(key, after)))
+            others.append((_label(key), before, after))
     texts_changed = any(
         old_data.get(k) != new_data.get(k) for k in ("headline", "standfirst", "body")
     )
@@ -248,6 +249,8 @@ def _describe(key, value):
         return "; ".join(heads.get(t, f"#{t}") for t, _ in value or [])
     if value in (None, "", []):
         return "(empty)"
+    if isinstance(value, str) and (moment := parse_datetime(value)):
+        return timezone.localtime(moment).strftime("%d %b %Y, %H:%M:%S")  # not microseconds
     return str(value)
 
 

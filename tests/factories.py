@@ -50,3 +50,12 @@ def make_article(*, tags=(), authors=(), **overrides):
 def make_staff(username="staffer", *, superuser=True, **overrides):
     fields = {"is_staff": True, "is_superuser": superuser} | overrides
     return get_user_model().objects.create_user(username, f"{username}@example.org", "x", **fields)
+
+
+def make_member(username, group):
+    """A staff account in one of the newsroom's groups (Writers, Editors, Moderators)."""
+    from django.contrib.auth.models import Group
+
+    user = make_staff(username, superuser=False)
+    user.groups.add(Group.objects.get(name=group))
+    return user

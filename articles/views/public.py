@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
@@ -101,12 +101,23 @@ def with_page_relations(articles):
 
 def article_detail(request, year, month, day, slug):
     """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
-    articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
+    previewer = _can_preview(request.user)
+    articles = Article.objects.all() if previewer else Article.objects.published()
     try:
         pub_date = date(int(year), int(month), int(day))
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    article = get_object_or_404(with_page_relations(articles), pub_date=pub_date, slug=slug)
+    lookup = Q(pub_date=pub_date)
+    if previewer:
+        lookup |= Q(pub_date__isnull=True)  # an undated draft's URL carries today's date
+    article = (
+        with_page_relations(articles)
+        .filter(lookup, slug=slug)
+        .order_by(F("pub_date").desc(nulls_last=True), "-id")
+        .first()
+    )
+    if article is None:
+        raise Http404("No such article.")
     return article_response(request, article, preview=not article.is_published())
 
 
