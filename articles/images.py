@@ -50,7 +50,8 @@ def prepare(upload):
     max_bytes = settings.STANDFIRST_IMAGE_MAX_BYTES
     if upload.size > max_bytes:
         raise ImageRejected(
-            f"The image is {upload.size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB."
+            f"The file is {_size(upload.size)}; the limit is {_size(max_bytes)}. "
+            "Please upload a smaller image."
         )
     try:
         with warnings.catch_warnings():
@@ -76,6 +77,10 @@ def prepare(upload):
     content = ContentFile(data.getvalue(), name=f"{stem}.{FORMATS[image_format]}")
     content.prepared = True
     return content
+
+
+def _size(n):
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
 
 
 def _check(image_format, width, height):
