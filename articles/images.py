@@ -184,8 +184,8 @@ def picture(renditions, sizes=BODY_SIZES):
     )
     return {
         "src": default_storage.url(default["name"]),
-        "width": largest["width"],
-        "height": largest["height"],
+        "width": default["width"],  # the src's own size; srcset candidates share its ratio
+        "height": default["height"],
         "srcset": _srcset(fallback),
         "webp_srcset": _srcset(webp),
         "sizes": sizes,

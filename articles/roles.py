@@ -51,7 +51,9 @@ def ensure_roles(apps, using="default"):
         group.permissions.add(*granted)
 
 
-def ensure_roles_after_migrate(sender, apps, using="default", **kwargs):
-    """post_migrate receiver (see ArticlesConfig.ready)."""
+def ensure_roles_after_migrate(sender, apps=None, using="default", **kwargs):
+    """post_migrate receiver (see ArticlesConfig.ready); `flush` sends it without `apps`."""
+    if apps is None:
+        from django.apps import apps
     if apps.is_installed("django.contrib.auth") and "articles" in apps.app_configs:
         ensure_roles(apps, using)

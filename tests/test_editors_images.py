@@ -99,7 +99,8 @@ def test_hero_photo_loses_its_exif_is_turned_upright_and_resized(admin_client):
     assert len(stored_files()) == 8  # the cleaned original is its own largest JPEG
 
     html = admin_client.get(article.get_absolute_url()).content.decode()
-    assert 'width="1500" height="2000" alt="Sandbags on the quay" loading="eager"' in html
+    assert 'src="/media/hero/' in html and '-1200w.jpg" srcset=' in html
+    assert 'width="1200" height="1600" alt="Sandbags on the quay" loading="eager"' in html
     assert 'type="image/webp" srcset="/media/hero/' in html and "480w" in html
     assert 'sizes="(min-width: 42rem) 40rem, calc(100vw - 2rem)"' in html
     assert "The quay at dawn." in html and "Jane Doe/Agency" in html
