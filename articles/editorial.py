@@ -134,7 +134,12 @@ def restore(article, revision, actor=None):
     form_fields = {f.attname: f for f in Article._meta.concrete_fields}
     for name, value in data.items():
         if name in form_fields and name not in NOT_RESTORED:
-            setattr(article, name, form_fields[name].to_python(value))
+            field = form_fields[name]
+            value = field.to_python(value)
+            if field.is_relation and value is not None:
+                # A section deleted since then is left empty rather than failing the restore.
+                value = value if field.related_model.objects.filter(pk=value).exists() else None
+            setattr(article, name, value)
     article.tags.set(Tag.objects.filter(pk__in=data.get("tags", [])))
     article.callouts.set(data.get("callouts", []))
     authors = set(

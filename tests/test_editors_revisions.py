@@ -9,7 +9,7 @@ from django.urls import reverse
 from articles.editorial import paragraph_diff
 from articles.models import Article, AuditEntry, Revision
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_author, make_tag
+from tests.factories import make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +128,16 @@ def test_history_page_lists_revisions_and_links_from_the_change_page(admin_clien
     html = admin_client.get(revisions_url(article)).content.decode()
     assert html.count("Restore as new revision") == 1  # every revision but the newest
     assert admin_client.get(revisions_url(article), {"a": "x", "b": "999"}).status_code == 200
+
+
+def test_restore_survives_a_section_deleted_since(admin_client):
+    section = make_section(name="Gone soon")
+    article = make_article(headline="Filed", section=section)
+    article.section = None
+    article.headline = "Unfiled"
+    article.save()
+    section.delete()
+    url = reverse("admin:articles_article_restore", args=[article.pk, 1])
+    assert admin_client.post(url).status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Filed" and article.section is None
