@@ -111,8 +111,7 @@ class PreviewLinkInline(admin.TabularInline):
         if not obj.is_usable():
             return "Revoked" if obj.revoked else "Expired"
         return format_html(
-            '<input type="text" readonly value="{}" size="60" aria-label="Preview link" '
-            'onfocus="this.select()">',
+            '<input type="text" readonly value="{}" size="60" aria-label="Preview link">',
             previews.url(obj),
         )
 
