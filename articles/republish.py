@@ -69,10 +69,10 @@ def absolutise(html, base):
     return "".join(parser.out)
 
 
-def snippet(article):
+def snippet(article, site=None):
     """The HTML to copy: canonical link, headline, byline, hero image with credit, the body
     and an attribution line naming the publication and linking the original."""
-    site = SiteSettings.load()
+    site = site or SiteSettings.load()
     canonical = settings.SITE_URL + article.get_absolute_url()
     parts = [
         format_html('<link rel="canonical" href="{}">', canonical),

@@ -6,9 +6,11 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.factories import make_article, make_author
+from tests.factories import make_article, make_author, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +62,27 @@ def test_republished_pieces_do_not_offer_it_unless_licensed(client, seed_path):
     seed.save()
     _, snippet = snippet_on(client, seed)
     assert "This article was first published by Community Care and republished by" in snippet
+
+
+def test_hero_and_republish_panel_cost_no_extra_query(client, django_assert_num_queries):
+    tags, authors = [make_tag(), make_tag()], [make_author(), make_author()]
+    plain = make_article(tags=tags, authors=authors)
+    full = make_article(
+        tags=tags,
+        authors=authors,
+        republish_licence=Article.RepublishLicence.CC_BY,
+        hero_image="hero/x.jpg",
+        hero_alt="A quay",
+        hero_credit="Jane Doe",
+        hero_renditions=[
+            {"name": f"hero/x-{w}w.{ext}", "format": fmt, "width": w, "height": w // 2}
+            for w in (480, 800)
+            for ext, fmt in (("jpg", "jpeg"), ("webp", "webp"))
+        ],
+    )
+    client.get(plain.get_absolute_url())  # warm the site settings row
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(plain.get_absolute_url())
+    with django_assert_num_queries(len(baseline.captured_queries)):
+        html = client.get(full.get_absolute_url()).content.decode()
+    assert "Republish this article" in html and 'srcset="/media/hero/x-480w.jpg 480w' in html

@@ -16,12 +16,12 @@ def hero_image(article):
     return {"article": article, "image": images.picture(article.hero_renditions, HERO_SIZES)}
 
 
-@register.inclusion_tag("includes/editors_republish.html")
-def republish_panel(article):
+@register.inclusion_tag("includes/editors_republish.html", takes_context=True)
+def republish_panel(context, article):
     """Only articles with a republishing licence offer the snippet."""
     if not article.offers_republishing:
         return {"snippet": None}
     return {
-        "snippet": republish.snippet(article),
+        "snippet": republish.snippet(article, context.get("site")),
         "licence": article.get_republish_licence_display(),
     }
