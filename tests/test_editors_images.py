@@ -166,3 +166,24 @@ def test_alt_text_is_required_with_an_image(admin_client):
     assert response.status_code == 200
     assert "Describe the image: alt text is required." in response.content.decode()
     assert not Article.objects.exists() and stored_files() == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "mode", "ext"),
+    [("PNG", "RGBA", "png"), ("GIF", "P", "gif"), ("WEBP", "RGB", "webp"), ("JPEG", "CMYK", "jpg")],
+)
+def test_every_allowed_format_gets_renditions(admin_client, fmt, mode, ext):
+    image = Image.new(mode, (1000, 500))
+    buffer = io.BytesIO()
+    image.save(buffer, fmt)
+    upload = SimpleUploadedFile(f"pic.{ext}", buffer.getvalue())
+    response = admin_client.post(
+        "/markdownx/upload/", {"image": upload}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 200, response.content
+    formats = {fmt.lower(), "webp"}
+    found = set(ImageRendition.objects.values_list("format", "width"))
+    assert found == {(f, w) for f in formats for w in (480, 800, 1000)}
+    for rendition in ImageRendition.objects.all():
+        with Image.open(rendition.file.path) as stored:
+            assert stored.format.lower() == rendition.format

@@ -111,3 +111,15 @@ def test_revoking_a_link_in_the_admin_stops_it(admin_client, client, draft):
     assert client.get(path).status_code == 404
     assert AuditEntry.objects.filter(article=draft, action="preview_link_revoked").exists()
     assert "Revoked" in admin_client.get(change).content.decode()
+
+
+def test_link_usability_agrees_with_the_queryset(draft):
+    now = timezone.now()
+    links = [
+        PreviewLink.objects.create(article=draft),
+        PreviewLink.objects.create(article=draft, revoked=True),
+        PreviewLink.objects.create(article=draft, expires_at=now - timedelta(seconds=1)),
+    ]
+    usable = set(PreviewLink.objects.usable())
+    assert usable == {links[0]}
+    assert [link.is_usable() for link in links] == [True, False, False]
