@@ -7,8 +7,8 @@ restores exactly what was there, even when holds overlap.
 from django.db import transaction
 from django.utils import timezone
 
+from articles import audit
 from articles.models import Article, LegalHoldEntry
-from articles.trust import audit
 
 STATE_FIELDS = {
     "comments_closed": "previous_closed",
@@ -36,7 +36,9 @@ def apply_hold(hold, actor=None):
         article.comments_closed_at = now
         article.comments_hidden = article.comments_hidden or hold.hide_comments
         article.save(update_fields=[*STATE_FIELDS, "updated_at"])
-    audit("legal hold applied", actor=actor, tag=hold.tag.slug, articles=len(articles))
+    audit.record(
+        audit.Action.LEGAL_HOLD_APPLIED, actor=actor, tag=hold.tag.slug, articles=len(articles)
+    )
     return len(articles)
 
 
@@ -65,5 +67,5 @@ def lift_hold(hold, actor=None):
         restored += 1
     hold.lifted_at, hold.lifted_by = timezone.now(), actor
     hold.save(update_fields=["lifted_at", "lifted_by"])
-    audit("legal hold lifted", actor=actor, tag=hold.tag.slug, restored=restored)
+    audit.record(audit.Action.LEGAL_HOLD_LIFTED, actor=actor, tag=hold.tag.slug, restored=restored)
     return restored

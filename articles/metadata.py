@@ -7,6 +7,8 @@ element; nothing here is concatenated into HTML.
 from django.conf import settings
 from django.templatetags.static import static
 
+from articles import images
+from articles.models import SiteSettings
 from articles.trust import correction_items, policy_links
 
 
@@ -17,6 +19,15 @@ def absolute(path):
 
 def logo_url():
     return absolute(static("img/logo.png"))
+
+
+def social_image(article):
+    """The social-card image: the hero (never on a sensitive story until an editor confirms
+    no identifiable child is shown), else the publication's logo."""
+    card = images.picture(article.hero_renditions) if article.hero_image else None
+    if card and article.allows_social_image():
+        return {"url": absolute(card["src"]), "alt": article.hero_alt}
+    return {"url": logo_url(), "alt": f"{SiteSettings.load().publication_name} logo"}
 
 
 def publisher(site):
@@ -48,7 +59,7 @@ def article_ld(article, bylines, tags, site):
             for b in bylines
         ],
         "publisher": publisher(site),
-        "image": [logo_url()],
+        "image": [social_image(article)["url"]],
         "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical_url()},
         "url": absolute(article.get_absolute_url()),
         "inLanguage": settings.LANGUAGE_CODE,

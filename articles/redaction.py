@@ -16,8 +16,16 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.models import Callout, Comment, Correction, LegalHold, SourceSnapshot
-from articles.trust import audit
+from articles import audit
+from articles.models import (
+    AuditEntry,
+    Callout,
+    Comment,
+    Correction,
+    LegalHold,
+    Revision,
+    SourceSnapshot,
+)
 
 NOTE = "This article has been amended to remove identifying details."
 
@@ -151,6 +159,31 @@ def comments(article, substitute):
     return count
 
 
+def _rewrite_json(value, substitute):
+    """Every string inside stored JSON (revisions' field copies, audit details), rewritten."""
+    if isinstance(value, str):
+        return substitute(value)
+    if isinstance(value, list):
+        return [_rewrite_json(v, substitute) for v in value]
+    if isinstance(value, dict):
+        return {k: _rewrite_json(v, substitute) for k, v in value.items()}
+    return value
+
+
+@redaction_target
+def revisions_and_audit(article, substitute):
+    """Every stored revision of the article and its audit entries: no old copy keeps the name."""
+    count = 0
+    for model, field in ((Revision, "data"), (AuditEntry, "detail")):
+        for row in model.objects.filter(article=article).only("pk", field):
+            old = getattr(row, field)
+            new = _rewrite_json(old, substitute)
+            if new != old:
+                model.objects.filter(pk=row.pk).update(**{field: new})
+                count += 1
+    return count
+
+
 @redaction_target
 def admin_history(article, substitute):
     """Django's admin history, site-wide: object names and change messages quoting a name."""
@@ -181,5 +214,5 @@ def redact(article, names, replacement, actor=None):
     counts = {target.__name__: target(article, substitute) for target in REDACTION_TARGETS}
     article.save()
     Correction.objects.create(article=article, kind=Correction.Kind.LEGAL, text=NOTE)
-    audit("redaction", article, actor, replacement=replacement, changed=counts)
+    audit.record(audit.Action.REDACTED, article, actor, replacement=replacement, changed=counts)
     return counts

@@ -1,23 +1,19 @@
-"""Trust data other parts of the site ask for: structured data, policy links, the audit call.
+"""Trust data other parts of the site ask for: structured data, policy links, report tokens.
 
 The readers helper's JSON-LD adds `correction_items(article)` as the article's
 "correction" list and `policy_links()` into the publisher (or every page's)
 Organization/NewsMediaOrganization object.
 """
 
-import logging
 import time
 
 from django.conf import settings
-from django.contrib.admin.models import CHANGE, LogEntry
 from django.core import signing
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from articles.models import PolicyPage
-
-audit_log = logging.getLogger("standfirst.audit")
 
 # schema.org property for each kind of policy page.
 POLICY_PROPERTIES = {
@@ -66,23 +62,6 @@ def _policy_links():
     if "ethicsPolicy" in links:
         links.setdefault("publishingPrinciples", links["ethicsPolicy"])
     return links
-
-
-def audit(action, article=None, actor=None, **detail):
-    """Record a trust decision. Forward to articles.audit.record() once it exists.
-
-    Until then: a line in the "standfirst.audit" log, and, when an editor acted on an
-    article, an entry in Django's admin history (LogEntry) for that article.
-    """
-    audit_log.info("%s article=%s actor=%s %s", action, getattr(article, "pk", None), actor, detail)
-    if article is not None and actor is not None:
-        LogEntry.objects.log_actions(
-            user_id=actor.pk,
-            queryset=[article],
-            action_flag=CHANGE,
-            change_message=f"{action}: {detail}" if detail else action,
-            single_object=True,
-        )
 
 
 REPORT_SALT = "standfirst.report"

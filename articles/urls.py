@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from articles import feeds
 from articles.sitemaps import SITEMAPS
-from articles.views import comments, discovery, public, trust
+from articles.views import comments, discovery, editors, public, trust
 
 app_name = "articles"
 
@@ -52,4 +52,5 @@ urlpatterns = [
         comments.comment,
         name="comment",
     ),
+    path("preview/<str:token>/", editors.preview, name="preview"),
 ]

@@ -238,3 +238,11 @@ STANDFIRST_PROXY_COUNT = int(env("STANDFIRST_PROXY_COUNT", "0"))
 # Who is emailed about pending comments: these addresses, "none", or (empty) every active
 # staff user with the change_comment permission.
 STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")
+# Editors (issue #5): images, preview links.
+# Uploaded images: a larger file, or more pixels (a decompression bomb's trick), is refused.
+STANDFIRST_IMAGE_MAX_BYTES = int(env("STANDFIRST_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000"))
+# Widths of the resized copies made at upload (never wider than the original).
+STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
+# Seconds a shareable preview link works (it can be revoked sooner).
+STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))

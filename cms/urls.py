@@ -1,5 +1,7 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.static import serve
 
 from articles.views import editor, health
 
@@ -11,3 +13,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]
+
+if not settings.PRODUCTION:
+    # Local mode (make run, tests) serves uploads itself; production serves MEDIA_ROOT from
+    # the proxy or object storage.
+    urlpatterns.insert(
+        -1, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    )

@@ -65,3 +65,12 @@ def make_comment(article, **overrides):
         "created_at": timezone.now() - timedelta(minutes=1),
     } | overrides
     return Comment.objects.create(article=article, **fields)
+
+
+def make_member(username, group):
+    """A staff account in one of the newsroom's groups (Writers, Editors, Moderators)."""
+    from django.contrib.auth.models import Group
+
+    user = make_staff(username, superuser=False)
+    user.groups.add(Group.objects.get(name=group))
+    return user

@@ -33,6 +33,10 @@ def article_form(**overrides):
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "work_type": "news",
+        "preview_links-TOTAL_FORMS": "0",
+        "preview_links-INITIAL_FORMS": "0",
+        "audit_entries-TOTAL_FORMS": "0",
+        "audit_entries-INITIAL_FORMS": "0",
     }
     data.update(overrides)
     return data

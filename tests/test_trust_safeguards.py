@@ -1,10 +1,9 @@
 """Identification safeguards: the do-not-identify scan and the sign-off that lets it publish."""
 
 import pytest
-from django.contrib.admin.models import LogEntry
 from django.urls import reverse
 
-from articles.models import Article, Callout, DoNotIdentify
+from articles.models import Article, AuditEntry, Callout, DoNotIdentify
 from articles.publishing import PublishingBlocked
 from articles.safeguards import TEXT_SOURCES, scan, text_source
 from tests.factories import make_article
@@ -108,9 +107,9 @@ def test_publishing_is_blocked_until_signed_off(admin_client):
     assert response.status_code == 302
     sign_off = entry.sign_offs.get()
     assert sign_off.signed_by.is_superuser
-    log = LogEntry.objects.get(content_type__model="article", object_id=str(article.pk))
-    assert "identification sign-off" in log.change_message
-    assert "lifted by the court" in log.change_message
+    entry_log = AuditEntry.objects.get(article=article, action="identification_signed_off")
+    assert entry_log.actor == sign_off.signed_by
+    assert "lifted by the court" in entry_log.detail["reason"]
 
     admin_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
     assert Article.objects.get().is_published()

@@ -1,3 +1,3 @@
 """Admin registrations, one module per area."""
 
-from articles.admin import comments, content, readers, trust  # noqa: F401
+from articles.admin import comments, content, editors, readers, trust  # noqa: F401

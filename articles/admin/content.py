@@ -5,6 +5,7 @@ from django.utils import timezone
 from markdownx.admin import MarkdownxModelAdmin
 
 from articles.admin.comments import CommentInline, comment_counts
+from articles.admin.editors import EditorialArticleMixin, StateFilter
 from articles.admin.trust import TrustArticleAdminMixin
 from articles.comments import comments_changed
 from articles.models import (
@@ -17,6 +18,7 @@ from articles.models import (
     SiteSettings,
     Tag,
 )
+from articles.publishing import PublishingBlocked, check_publishable
 
 
 class BylineInline(admin.TabularInline):
@@ -37,16 +39,16 @@ class RelatedArticleInline(admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
+class ArticleAdmin(TrustArticleAdminMixin, EditorialArticleMixin, MarkdownxModelAdmin):
     list_display = [
         "headline",
         "section",
-        "status",
+        "state",
         "published_at",
         "is_published",
         "comments_closed",
     ]
-    list_filter = ["status", "section", "featured", "comments_closed", "tags"]
+    list_filter = [StateFilter, "section", "featured", "comments_closed", "tags"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
@@ -57,8 +59,20 @@ class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
     actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]
     fieldsets = [
         (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
+        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
         ("Filing", {"fields": ["section", "tags", "featured", "callouts"]}),
-        ("Publishing", {"fields": ["status", "published_at", "expires_at", "comments_closed"]}),
+        (
+            "Publishing",
+            {
+                "fields": [
+                    "status",
+                    "published_at",
+                    "expires_at",
+                    "comments_closed",
+                    "embargo_note",
+                ]
+            },
+        ),
         (
             "Source (republished pieces)",
             {"fields": ["source_name", "source_url", "source_licence"]},
@@ -82,47 +96,74 @@ class ArticleAdmin(TrustArticleAdminMixin, MarkdownxModelAdmin):
         ),
         ("Fidelity to the source", {"fields": ["source_fidelity"]}),
         ("Identification safeguards", {"fields": ["identification_scan"]}),
+        ("Republishing by others", {"fields": ["republish_licence"]}),
     ]
 
     @admin.display(description="comments by status")
     def comments_by_status(self, obj):
         return comment_counts(obj)
 
-    @admin.action(description="Unpublish selected articles (back to draft)")
+    @admin.action(
+        description="Publish selected articles now (keeps a scheduled time)",
+        permissions=["publish"],
+    )
+    def publish(self, request, queryset):
+        """Publishes what passes articles.publishing; lists what is blocked and why."""
+        count = 0
+        for article in queryset:
+            article.status = Article.Status.PUBLISHED
+            article.published_at = article.published_at or timezone.now()
+            try:
+                check_publishable(article)
+            except PublishingBlocked as blocked:
+                problems = " ".join(blocked.messages)
+                self.message_user(request, f"Not published: {article}. {problems}", messages.ERROR)
+                continue
+            article.save(actor=request.user)
+            count += 1
+        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
+
+    @admin.action(
+        description="Unpublish selected articles (back to draft)", permissions=["publish"]
+    )
     def unpublish(self, request, queryset):
         count = 0
         for article in queryset:
             article.status = Article.Status.DRAFT
-            article.save()
+            article.save(actor=request.user)
             count += 1
         self.message_user(request, f"Unpublished {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Close comments on selected articles")
+    @admin.action(description="Close comments on selected articles", permissions=["publish"])
     def close_comments(self, request, queryset):
-        now = timezone.now()
-        count = queryset.update(
-            comments_closed=True,
-            comments_closed_reason=Article.CommentsClosedBy.EDITOR,
-            comments_closed_at=now,
-            updated_at=now,
-        )
-        comments_changed.send(Article, article_ids=list(queryset.values_list("pk", flat=True)))
+        count = self._set_comments_closed(request, queryset, True)
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
-    @admin.action(description="Open comments on selected articles")
+    @admin.action(description="Open comments on selected articles", permissions=["publish"])
     def open_comments(self, request, queryset):
-        # Comments closed for legal reasons reopen only when their legal hold is lifted.
-        reopened = queryset.exclude(comments_closed_reason=Article.CommentsClosedBy.LEGAL)
-        ids = list(reopened.values_list("pk", flat=True))
-        count = Article.objects.filter(pk__in=ids).update(
-            comments_closed=False,
-            comments_closed_reason="",
-            comments_closed_note="",
-            comments_closed_at=None,
-            updated_at=timezone.now(),
-        )
-        comments_changed.send(Article, article_ids=ids)
+        count = self._set_comments_closed(request, queryset, False)
         self.message_user(request, f"Opened comments on {count} article(s).", messages.SUCCESS)
+
+    @staticmethod
+    def _set_comments_closed(request, queryset, closed):
+        """One save per article, so each change keeps a revision and an audit entry.
+
+        Comments closed for legal reasons reopen only when their legal hold is lifted.
+        """
+        changing = queryset.exclude(comments_closed=closed)
+        if not closed:
+            changing = changing.exclude(comments_closed_reason=Article.CommentsClosedBy.LEGAL)
+        ids = []
+        for article in changing:
+            article.comments_closed = closed
+            article.comments_closed_reason = Article.CommentsClosedBy.EDITOR if closed else ""
+            article.comments_closed_at = timezone.now() if closed else None
+            if not closed:
+                article.comments_closed_note = ""
+            article.save(actor=request.user)
+            ids.append(article.pk)
+        comments_changed.send(Article, article_ids=ids)
+        return len(ids)
 
 
 @admin.register(Section)

@@ -9,9 +9,8 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from articles import fidelity, legal_hold, redaction, safeguards
+from articles import audit, fidelity, legal_hold, redaction, safeguards
 from articles.models import (
-    Article,
     Correction,
     DoNotIdentify,
     Helpline,
@@ -23,8 +22,6 @@ from articles.models import (
     Republication,
     SourceSnapshot,
 )
-from articles.publishing import PublishingBlocked, check_publishable
-from articles.trust import audit
 
 
 @admin.register(Republication)
@@ -69,7 +66,7 @@ class RedactionForm(forms.Form):
 
 
 class TrustArticleAdminMixin:
-    """What ArticleAdmin gains from the trust desk: the source diff and a checked publish."""
+    """What ArticleAdmin gains from the trust desk: the source diff and the identification scan."""
 
     @admin.display(description="Changes from the source")
     def source_fidelity(self, obj):
@@ -118,23 +115,6 @@ class TrustArticleAdminMixin:
             },
         )
 
-    @admin.action(description="Publish selected articles now (keeps a scheduled time)")
-    def publish(self, request, queryset):
-        """Publishes what passes articles.publishing; lists what is blocked and why."""
-        count = 0
-        for article in queryset:
-            article.status = Article.Status.PUBLISHED
-            article.published_at = article.published_at or timezone.now()
-            try:
-                check_publishable(article)
-            except PublishingBlocked as blocked:
-                problems = " ".join(blocked.messages)
-                self.message_user(request, f"Not published: {article}. {problems}", messages.ERROR)
-                continue
-            article.save()
-            count += 1
-        self.message_user(request, f"Published {count} article(s).", messages.SUCCESS)
-
 
 @admin.register(Correction)
 class CorrectionAdmin(admin.ModelAdmin):
@@ -146,7 +126,7 @@ class CorrectionAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        audit("correction published", obj.article, request.user, kind=obj.kind)
+        audit.record(audit.Action.CORRECTED, obj.article, request.user, kind=obj.kind)
 
 
 @admin.register(PolicyPage)
@@ -238,8 +218,8 @@ class DoNotIdentifyAdmin(admin.ModelAdmin):
         for sign_off in sign_offs:
             sign_off.signed_by = request.user
             sign_off.save()
-            audit(
-                "identification sign-off",
+            audit.record(
+                audit.Action.IDENTIFICATION_SIGNED_OFF,
                 sign_off.entry.article,
                 request.user,
                 term_kind=sign_off.entry.kind,
@@ -285,6 +265,8 @@ class ProblemReportAdmin(admin.ModelAdmin):
                 )
                 report.status = ProblemReport.Status.CORRECTED
                 report.save(update_fields=["correction", "status"])
-            audit("correction from a reader's report", report.article, request.user)
+            audit.record(
+                audit.Action.CORRECTED, report.article, request.user, from_report=report.pk
+            )
             made += 1
         self.message_user(request, f"Published {made} correction(s).", messages.SUCCESS)

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -147,6 +147,19 @@ class ArticleQuerySet(models.QuerySet):
             expires_at__lte=at
         )
 
+    def in_state(self, state, at=None):
+        """Articles in one publishing state; Article.publishing_state() mirrors it."""
+        at = at or timezone.now()
+        live = Q(status=Article.Status.PUBLISHED)
+        expired = Q(expires_at__lte=at)
+        if state == Article.State.PUBLISHED:
+            return self.published(at)
+        if state == Article.State.SCHEDULED:
+            return self.filter(live, published_at__gt=at)
+        if state == Article.State.EXPIRED:
+            return self.filter(live, expired, published_at__lte=at)
+        return self.filter(status=Article.Status.DRAFT)
+
     def featured(self):
         return self.published().filter(featured=True)
 
@@ -177,6 +190,19 @@ class Article(models.Model):
     class CommentsClosedBy(models.TextChoices):
         EDITOR = "editor", "Closed by an editor"
         LEGAL = "legal", "Closed for legal reasons"
+
+    class State(models.TextChoices):
+        """What an editor needs to know: derived from status, published_at and expires_at."""
+
+        DRAFT = "draft", "Draft"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        EXPIRED = "expired", "Expired"
+
+    class RepublishLicence(models.TextChoices):
+        NONE = "", "Not offered for republication"
+        CC_BY_ND = "cc-by-nd-4.0", "Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)"
+        CC_BY = "cc-by-4.0", "Creative Commons Attribution 4.0 (CC BY 4.0)"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -281,6 +307,50 @@ class Article(models.Model):
         default=1, editable=False, help_text="Reading time, computed from the body on save."
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Counts saves; two editors' saves cannot cross."
+    )
+    embargo_note = models.TextField(
+        blank=True,
+        help_text="Embargo or legal conditions, e.g. 'Not before 00:01 Tuesday'. "
+        "Shown as a warning at the top of this page to every editor.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The account that created the article: writers may edit their own drafts.",
+    )
+    hero_image = models.ImageField(
+        upload_to="hero/%Y/%m/",
+        max_length=255,
+        blank=True,
+        help_text="JPEG, PNG, GIF or WebP. Location and camera data are removed on upload.",
+    )
+    hero_alt = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="Required with an image: what it shows, for readers who cannot see it.",
+    )
+    hero_caption = models.CharField(max_length=300, blank=True)
+    hero_credit = models.CharField(
+        max_length=120, blank=True, help_text="Photographer or agency, e.g. 'Jane Doe/Agency'."
+    )
+    hero_renditions = models.JSONField(
+        default=list, blank=True, editable=False, help_text="Filled at upload: resized copies."
+    )
+    republish_licence = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=RepublishLicence,
+        default=RepublishLicence.NONE,
+        help_text="Offer readers a 'Republish this article' snippet under this licence. "
+        "Leave 'Not offered' for pieces republished from elsewhere unless their licence "
+        "allows onward republication.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -297,21 +367,38 @@ class Article(models.Model):
                 condition=Q(status="draft") | Q(published_at__isnull=False),
                 name="article_published_has_time",
             ),
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_alt=""), name="article_hero_has_alt"
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
         ]
 
     def __str__(self):
         return self.headline
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, actor=None, expected_version=None, revision_note="", **kwargs):
+        """Save, keeping a revision and an audit trail (articles.editorial).
+
+        expected_version (the admin form's) makes the save conditional: if another save
+        came first, EditConflict is raised and nothing is written.
+        """
+        from articles import editorial, images  # they import this module
+
         if not self.slug:
             self.slug = slugify(self.headline)[:200]
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         self.pub_date = self._local_date()
-        self.body_html = render(self.body)
+        self.body_html = images.responsive_body(render(self.body))
         self.reading_minutes = estimate_reading_minutes(self.body)
         check_publishable(self)
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            previous = editorial.claim_version(self, expected_version, kwargs)
+            images.store_hero(self)
+            super().save(*args, **kwargs)
+            editorial.after_save(self, previous, actor=actor, note=revision_note)
 
     def get_absolute_url(self):
         day = self.pub_date or timezone.localdate()
@@ -326,6 +413,8 @@ class Article(models.Model):
         )
 
     def clean(self):
+        if self.hero_image and not self.hero_alt.strip():
+            raise ValidationError({"hero_alt": "Describe the image: alt text is required."})
         if self.status == self.Status.PUBLISHED and not self.published_at:
             self.published_at = timezone.now()
         self.pub_date = self._local_date()
@@ -352,6 +441,23 @@ class Article(models.Model):
 
     is_published.boolean = True
     is_published.short_description = "Public"
+
+    def publishing_state(self, at=None):
+        """Draft, scheduled, published or expired; mirrors ArticleQuerySet.in_state()."""
+        at = at or timezone.now()
+        if self.status != self.Status.PUBLISHED or self.published_at is None:
+            return self.State.DRAFT
+        if self.published_at > at:
+            return self.State.SCHEDULED
+        if self.expires_at and self.expires_at <= at:
+            return self.State.EXPIRED
+        return self.State.PUBLISHED
+
+    @property
+    def offers_republishing(self):
+        """Readers get the republish snippet only under an explicit licence (never by default,
+        so pieces republished from elsewhere, like imported ones, do not offer it)."""
+        return bool(self.republish_licence)
 
     @property
     def description(self):

@@ -1,32 +1,31 @@
-"""django-markdownx's endpoints, for staff only, with uploads checked by Pillow."""
+"""django-markdownx's endpoints, for staff only; uploads go through articles.images."""
 
 from django.contrib.admin.views.decorators import staff_member_required
-from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from markdownx.forms import ImageForm
+from markdownx.settings import MARKDOWNX_MEDIA_PATH
 from markdownx.views import ImageUploadView, MarkdownifyView
-from PIL import Image, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG", "PNG", "GIF", "WEBP"}
+from articles import images
 
 
 class VerifiedImageForm(ImageForm):
-    """Trust the bytes, not the browser's content type: Pillow must read a real image."""
+    """Trust the bytes, not the browser's content type: the same pipeline as hero images."""
 
     def clean_image(self):
         upload = self.cleaned_data["image"]
-        try:
-            with Image.open(upload) as image:
-                image_format = image.format
-                image.verify()
-        except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-            raise ValidationError(
-                "The file is not a readable JPEG, PNG, GIF or WebP image."
-            ) from exc
-        finally:
-            upload.seek(0)
-        if image_format not in ALLOWED_FORMATS:
-            raise ValidationError("Only JPEG, PNG, GIF and WebP images can be uploaded.")
+        self.prepared = images.prepare(upload)
         return upload
+
+    def clean(self):
+        # prepare() has checked the real format and the size limit; markdownx's own checks
+        # read the browser's content type and a second size setting.
+        return self.cleaned_data
+
+    def save(self, commit=True):
+        name = default_storage.save(f"{MARKDOWNX_MEDIA_PATH}{self.prepared.name}", self.prepared)
+        images.make_renditions(name)
+        return default_storage.url(name)
 
 
 class StaffImageUploadView(ImageUploadView):

@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import F, Prefetch, Window, prefetch_related_objects
+from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -269,10 +269,9 @@ def _old_path_redirect(request):
     raise Http404("No such article.")
 
 
-def article_detail(request, year, month, day, slug):
-    """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
-    articles = Article.objects.all() if _can_preview(request) else Article.objects.published()
-    articles = (
+def with_page_relations(articles):
+    """The article page's relations, prefetched: a constant number of queries."""
+    return (
         listed(articles)
         .select_related("republication")
         .prefetch_related(
@@ -286,14 +285,32 @@ def article_detail(request, year, month, day, slug):
             ),
         )
     )
+
+
+def article_detail(request, year, month, day, slug):
+    """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
+    previewer = _can_preview(request)
+    articles = Article.objects.all() if previewer else Article.objects.published()
     try:
         pub_date = date(int(year), int(month), int(day))
     except ValueError as exc:
         raise Http404("No such date.") from exc
-    article = articles.filter(pub_date=pub_date, slug=slug).first()
+    lookup = Q(pub_date=pub_date)
+    if previewer:
+        lookup |= Q(pub_date__isnull=True)  # an undated draft's URL carries today's date
+    article = (
+        with_page_relations(articles)
+        .filter(lookup, slug=slug)
+        .order_by(F("pub_date").desc(nulls_last=True), "-id")
+        .first()
+    )
     if article is None:
         return _old_path_redirect(request)
-    preview = not article.is_published()
+    return article_response(request, article, preview=not article.is_published())
+
+
+def article_response(request, article, *, preview):
+    """Render an article; a preview (staff or a preview link) is never cached or indexed."""
     bylines = article.byline_set.all()
     tags = article.tags.all()
     site = SiteSettings.load()
@@ -308,10 +325,10 @@ def article_detail(request, year, month, day, slug):
             "tags": tags,
             "callouts": [] if sensitive else article.callouts.all(),
             "related": related_articles(article),
-            "preview": preview,
+            "preview": preview and not article.is_published(),
             "canonical": article.canonical_url(),
             "page_url": metadata.absolute(article.get_absolute_url()),
-            "social_image": metadata.logo_url(),
+            "social_image": metadata.social_image(article),
             "json_ld": metadata.article_ld(article, bylines, tags, site),
             **comment_context(request, article),
             "corrections": article.corrections.all(),

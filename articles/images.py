@@ -1,0 +1,243 @@
+"""Uploaded images: verified, cleaned and resized once, at upload, never at request time.
+
+prepare() trusts only the bytes: Pillow must read a JPEG, PNG, GIF or WebP within the size
+and pixel limits (so a decompression bomb is refused from its header, before decoding).
+The image is turned upright (EXIF orientation) and re-encoded from its pixels alone, which
+drops EXIF (GPS location, camera serials), XMP, comments and ICC profiles.
+make_renditions() stores resized copies beside the original: the widths in
+settings.STANDFIRST_IMAGE_WIDTHS that are smaller than it (never upscaled), in WebP and in
+the original's format, named <stem>-<width>w.<ext>, one ImageRendition row each.
+"""
+
+import html
+import io
+import re
+import warnings
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils.html import escape
+from django.utils.text import slugify
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from articles.models import ImageRendition
+
+FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
+SAVE_OPTIONS = {
+    "JPEG": {"quality": 85, "optimize": True, "progressive": True},
+    "PNG": {"optimize": True},
+    "GIF": {},
+    "WEBP": {"quality": 80, "method": 4},
+}
+# The article column is 40rem wide, less the page's 1rem gutters on small screens.
+BODY_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
+_IMG = re.compile(r'<img((?:\s+[\w-]+(?:="[^"]*")?)*)\s*/?>')
+_ATTR = re.compile(r'([\w-]+)(?:="([^"]*)")?')
+
+
+class ImageRejected(ValidationError):
+    """An upload that is not a safe, readable image; the message tells the editor why."""
+
+
+def prepare(upload):
+    """Verify an uploaded file and return it cleaned: upright, metadata-free, same format.
+
+    Raises ImageRejected with a message for the editor; nothing is stored either way.
+    """
+    max_bytes = settings.STANDFIRST_IMAGE_MAX_BYTES
+    if upload.size > max_bytes:
+        raise ImageRejected(
+            f"The file is {_size(upload.size)}; the limit is {_size(max_bytes)}. "
+            "Please upload a smaller image."
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            upload.seek(0)
+            with Image.open(upload) as probe:
+                image_format, (width, height) = probe.format, probe.size
+                _check(image_format, width, height)
+                probe.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.load()
+                cleaned = _strip(ImageOps.exif_transpose(image))
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise _too_many_pixels() from exc
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise ImageRejected("The file is not a readable JPEG, PNG, GIF or WebP image.") from exc
+    finally:
+        upload.seek(0)
+    data = io.BytesIO()
+    _save(cleaned, data, image_format)
+    stem = slugify(PurePosixPath(upload.name or "image").stem)[:60] or "image"
+    content = ContentFile(data.getvalue(), name=f"{stem}.{FORMATS[image_format]}")
+    content.prepared = True
+    return content
+
+
+def _size(n):
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} KB"
+
+
+def _check(image_format, width, height):
+    if image_format not in FORMATS:
+        raise ImageRejected("Only JPEG, PNG, GIF and WebP images can be uploaded.")
+    if width * height > settings.STANDFIRST_IMAGE_MAX_PIXELS:
+        raise _too_many_pixels(width, height)
+
+
+def _too_many_pixels(width=None, height=None):
+    limit = settings.STANDFIRST_IMAGE_MAX_PIXELS / 1e6
+    size = f" is {width} × {height} pixels:" if width else ""
+    return ImageRejected(
+        f"The image{size} more than {limit:.0f} megapixels. Please upload a smaller image."
+    )
+
+
+def _strip(image):
+    """A copy made of the pixels alone (and a palette), so no metadata can come along."""
+    if image.mode not in {"1", "L", "LA", "P", "RGB", "RGBA"}:
+        image = image.convert("RGB")
+    fresh = Image.frombytes(image.mode, image.size, image.tobytes())
+    if image.mode == "P":
+        fresh.putpalette(image.getpalette())
+        if "transparency" in image.info:
+            fresh.info["transparency"] = image.info["transparency"]
+    return fresh
+
+
+def _save(image, target, image_format):
+    if image_format == "JPEG" and image.mode not in {"L", "RGB"}:
+        image = image.convert("RGB")
+    image.save(target, image_format, **SAVE_OPTIONS[image_format])
+
+
+def _web_mode(image):
+    has_alpha = image.mode in {"RGBA", "LA"} or "transparency" in image.info
+    return image.convert("RGBA" if has_alpha else "RGB")
+
+
+def make_renditions(name):
+    """Resized copies of a stored, prepared image; returns their descriptions (for JSON)."""
+    with default_storage.open(name) as stored, Image.open(stored) as original:
+        original.load()
+        image_format = original.format
+        width, height = original.size
+        web = _web_mode(original)
+    stem = str(PurePosixPath(name).with_suffix(""))
+    widths = [w for w in settings.STANDFIRST_IMAGE_WIDTHS if w < width]
+    if width <= max(settings.STANDFIRST_IMAGE_WIDTHS):
+        widths.append(width)  # a small original is itself the largest size; bigger ones are not
+    rows = []
+    for w in widths:
+        h = max(1, round(height * w / width))
+        resized = web if w == width else web.resize((w, h), Image.Resampling.LANCZOS)
+        formats = ["WEBP"] if image_format == "WEBP" else ["WEBP", image_format]
+        for fmt in formats:
+            if w == width and fmt == image_format:
+                file_name = name  # the prepared original is its own full-width rendition
+            else:
+                data = io.BytesIO()
+                frame = resized.convert("RGB") if fmt == "JPEG" else resized
+                if fmt == "GIF":
+                    frame = frame.convert("RGBA").convert("P", palette=Image.Palette.ADAPTIVE)
+                _save(frame, data, fmt)
+                file_name = default_storage.save(
+                    f"{stem}-{w}w.{FORMATS[fmt]}", ContentFile(data.getvalue())
+                )
+            rows.append(
+                ImageRendition(source=name, file=file_name, format=fmt.lower(), width=w, height=h)
+            )
+    ImageRendition.objects.bulk_create(rows)
+    return [
+        {"name": r.file.name, "format": r.format, "width": r.width, "height": r.height}
+        for r in rows
+    ]
+
+
+def store_hero(article):
+    """Called by Article.save(): a newly attached hero image is prepared and resized once."""
+    image = article.hero_image
+    if not image:
+        article.hero_renditions = []
+        return
+    if image._committed:
+        return
+    content = image.file if getattr(image.file, "prepared", False) else prepare(image.file)
+    image.save(content.name, content, save=False)
+    article.hero_renditions = make_renditions(image.name)
+
+
+def picture(renditions, sizes=BODY_SIZES):
+    """What a template needs for <picture>: WebP and fallback srcsets, src, width and height."""
+    if not renditions:
+        return None
+    webp = [r for r in renditions if r["format"] == "webp"]
+    fallback = [r for r in renditions if r["format"] != "webp"] or webp
+    largest = max(fallback, key=lambda r: r["width"])
+    default = max(
+        (r for r in fallback if r["width"] <= 1200), key=lambda r: r["width"], default=largest
+    )
+    return {
+        "src": default_storage.url(default["name"]),
+        "width": default["width"],  # the src's own size; srcset candidates share its ratio
+        "height": default["height"],
+        "srcset": _srcset(fallback),
+        "webp_srcset": _srcset(webp),
+        "sizes": sizes,
+    }
+
+
+def _srcset(renditions):
+    return ", ".join(
+        f"{default_storage.url(r['name'])} {r['width']}w"
+        for r in sorted(renditions, key=lambda r: r["width"])
+    )
+
+
+def responsive_body(body_html):
+    """Give every uploaded image in sanitised body HTML its renditions, size and lazy loading.
+
+    Works on render()'s output, whose attributes are always double-quoted and escaped, and
+    adds only values built here from ImageRendition rows (escaped again).
+    """
+    media_url = settings.MEDIA_URL
+    sources = {
+        html.unescape(dict(_ATTR.findall(m[1])).get("src", ""))[len(media_url) :]
+        for m in _IMG.finditer(body_html)
+        if dict(_ATTR.findall(m[1])).get("src", "").startswith(media_url)
+    }
+    if not sources:
+        return body_html
+    found = {}
+    for rendition in ImageRendition.objects.filter(source__in=sources):
+        found.setdefault(rendition.source, []).append(
+            {
+                "name": rendition.file.name,
+                "format": rendition.format,
+                "width": rendition.width,
+                "height": rendition.height,
+            }
+        )
+
+    def enhance(match):
+        attrs = dict(_ATTR.findall(match[1]))
+        source = html.unescape(attrs.get("src", ""))[len(media_url) :]
+        info = picture(found.get(source)) if attrs.get("src", "").startswith(media_url) else None
+        if info is None:
+            return match[0]
+        alt = attrs.get("alt", "")
+        title = f' title="{attrs["title"]}"' if "title" in attrs else ""
+        return (
+            f'<picture><source type="image/webp" srcset="{escape(info["webp_srcset"])}" '
+            f'sizes="{escape(info["sizes"])}"><img src="{escape(info["src"])}" '
+            f'srcset="{escape(info["srcset"])}" sizes="{escape(info["sizes"])}" '
+            f'width="{info["width"]}" height="{info["height"]}" alt="{alt}"{title} '
+            'loading="lazy" decoding="async"></picture>'
+        )
+
+    return _IMG.sub(enhance, body_html)
