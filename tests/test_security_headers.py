@@ -75,6 +75,7 @@ def test_admin_and_editor_endpoints_get_the_admin_policy(client):
         policy = directives(client.get(url)["Content-Security-Policy"])
         assert policy["script-src"] == ["'self'"], url
         assert "'unsafe-eval'" not in policy["script-src"]
+        assert policy["style-src"] == ["'self'"]
         assert policy["connect-src"] == ["'self'"]
         assert policy["frame-ancestors"] == ["'none'"]
 
