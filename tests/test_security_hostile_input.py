@@ -19,6 +19,12 @@ from tests.test_admin import article_form
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing speed is not under test here; the production hasher costs a second a login."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def clip(text, length):
     return text[:length]
 

@@ -15,6 +15,12 @@ from tests.factories import make_staff
 PASSWORD = "correct horse battery staple 9"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hashing speed is not under test here; the production hasher costs a second a login."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def editor(db):
     user = make_staff("editor")
