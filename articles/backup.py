@@ -72,9 +72,11 @@ def referenced_users(models):
     for model in models:
         for field in model._meta.get_fields():
             if field.related_model is User and (field.many_to_one or field.one_to_one):
-                ids |= set(model.objects.exclude(**{f"{field.name}__isnull": True}).values_list(
-                    field.attname, flat=True
-                ))
+                ids |= set(
+                    model.objects.exclude(**{f"{field.name}__isnull": True}).values_list(
+                        field.attname, flat=True
+                    )
+                )
             elif field.related_model is User and field.many_to_many and not field.auto_created:
                 ids |= set(model.objects.values_list(field.name, flat=True)) - {None}
     return User.objects.filter(pk__in=ids).order_by("pk")

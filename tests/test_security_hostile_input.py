@@ -132,7 +132,9 @@ def test_malformed_admin_input_is_a_form_error(admin_client, fields, message):
 
 
 def test_a_one_megabyte_body_is_saved_whole(admin_client, client):
-    body = ("A long paragraph with *emphasis* and a [link](https://example.org). " * 16 + "\n\n") * 1000
+    body = (
+        "A long paragraph with *emphasis* and a [link](https://example.org). " * 16 + "\n\n"
+    ) * 1000
     assert len(body.encode()) > 1_000_000
     response = post_article(admin_client, body=body)
     assert response.status_code == 302
@@ -266,7 +268,9 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
         ("x.png", b"", "image/png"),
     ],
 )
-def test_bad_uploads_are_refused_with_400_and_store_nothing(admin_client, media, name, data, content_type):
+def test_bad_uploads_are_refused_with_400_and_store_nothing(
+    admin_client, media, name, data, content_type
+):
     for ajax in (True, False):
         response = upload(admin_client, name, data, content_type, ajax=ajax)
         assert response.status_code == 400, response.content
@@ -334,7 +338,9 @@ def test_hostile_import_files_are_refused_and_create_nothing(tmp_path, content, 
 def test_imported_payloads_stay_text(tmp_path, client):
     lines = "\n\n".join(XSS_PAYLOADS).replace("\x00", "")
     source = tmp_path / "hostile.txt"
-    source.write_text(f"Hostile headline\n\nStandfirst.\n\n{lines}\n\n* <script>alert(1)</script>\n")
+    source.write_text(
+        f"Hostile headline\n\nStandfirst.\n\n{lines}\n\n* <script>alert(1)</script>\n"
+    )
     call_command("import_article", str(source), "--publish", stdout=io.StringIO())
     article = Article.objects.get()
     html = client.get(article.get_absolute_url()).content.decode()

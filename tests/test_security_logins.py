@@ -12,7 +12,7 @@ from django.utils import timezone
 from tests import djangoproc
 from tests.factories import make_staff
 
-PASSWORD = "correct horse battery staple 9"
+PASSWORD = "correct horse battery staple 9"  # noqa: S105 - a test account
 
 
 @pytest.fixture(autouse=True)
