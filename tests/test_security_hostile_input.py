@@ -46,6 +46,8 @@ def public_pages(client, article):
 
 @pytest.mark.parametrize("payload", XSS_PAYLOADS)
 def test_xss_in_every_reader_facing_field_runs_no_script(client, payload):
+    # Forms and the importer refuse NUL (tested below); PostgreSQL could not store it anyway.
+    payload = payload.replace("\x00", "")
     SiteSettings.objects.update_or_create(
         pk=1,
         defaults={
