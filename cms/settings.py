@@ -248,7 +248,7 @@ CSP_ADMIN = (
 )
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 
 # Login lockout (django-axes): after AXES_FAILURE_LIMIT failed admin logins, that user

@@ -69,3 +69,4 @@ def test_markdownx_live_preview_runs_with_no_csp_violation(live_server):
     assert admin_violations == [], admin_violations
     assert public_violations == [], public_violations
     assert not [m for m in console if "Content Security Policy" in m], console
+    assert not [m for m in console if "Permissions-Policy" in m], console
