@@ -14,9 +14,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # Dependencies first, so a source change does not reinstall them. Wheels only
-# (--only-binary): nothing is compiled, so no compiler ever enters the image.
+# (--only-binary): nothing is compiled, so no compiler ever enters the image; the loop
+# fails the build if one does (e.g. a changed base image).
 COPY requirements.txt .
-RUN pip install --no-cache-dir --only-binary=:all: -r requirements.txt
+RUN pip install --no-cache-dir --only-binary=:all: -r requirements.txt \
+    && for c in gcc cc c++ clang; do \
+         if command -v "$c" >/dev/null; then echo "compiler $c in the image" >&2; exit 1; fi; \
+       done
 
 # The app runs as an unprivileged user that owns nothing but the media volume.
 RUN groupadd --system --gid 10001 standfirst \

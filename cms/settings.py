@@ -49,7 +49,8 @@ def database_from_url(url):
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": options,
+            # Fail fast when the server is unreachable: /healthz and the 503 page answer quickly.
+            "OPTIONS": {"connect_timeout": "3"} | options,
         }
     raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
 
@@ -88,6 +89,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "markdownx",
+    "axes",
     "articles",
 ]
 
@@ -100,6 +102,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # CSP and the headers Django lacks; inside any page cache, so cached pages carry them.
+    "cms.security.SecurityHeadersMiddleware",
+    # Last: axes needs the authenticated user and answers locked-out logins itself.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -128,9 +134,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    # Degrades to cache misses (logged) when Redis is down, instead of failing requests.
+    CACHES = {"default": {"BACKEND": "cms.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -189,6 +194,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
+# An editor's login ends with the browser, and after SESSION_COOKIE_AGE at the latest.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -212,12 +219,52 @@ LOGGING = {
 
 # Markdown: the editor's live preview uses the very function that renders body_html.
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render"
-MARKDOWNX_UPLOAD_MAX_SIZE = 5 * 1024 * 1024
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "inline/"
 MARKDOWNX_EDITOR_RESIZABLE = True
 
 LOGIN_URL = "admin:login"
+
+# The admin's URL path (cms/urls.py), e.g. "newsroom-7f3k/": moving it off /admin/ keeps
+# drive-by login guessing away. LOGIN_URL and markdownx's login redirect follow it.
+ADMIN_PATH = env("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
+if ADMIN_PATH == "/" or not all(part for part in ADMIN_PATH[:-1].split("/")):
+    raise ImproperlyConfigured("DJANGO_ADMIN_PATH must be a path such as 'admin/'.")
+
+# Content Security Policy (cms/security.py): public pages run no script at all; the admin
+# and markdownx run only their own static files. Nothing inline runs anywhere (Django 5.2's
+# admin has no inline script or style; a Chromium test checks the markdownx editor).
+CSP_PUBLIC = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+    "font-src 'self'; connect-src 'none'; media-src 'self' https:; object-src 'none'; "
+    "frame-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+CSP_ADMIN = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' https: data: blob:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=()"
+)
+
+# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed admin logins, that user
+# name and, separately, that client IP are locked out for AXES_COOLOFF_TIME hours.
+# Unlock early in the admin (Axes > Access attempts: delete) or `manage.py axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = float(env("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
+# How many proxies in front of gunicorn append to X-Forwarded-For (0: use the socket address).
+TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
@@ -241,6 +288,7 @@ STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")
 # Editors (issue #5): images, preview links.
 # Uploaded images: a larger file, or more pixels (a decompression bomb's trick), is refused.
 STANDFIRST_IMAGE_MAX_BYTES = int(env("STANDFIRST_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+MARKDOWNX_UPLOAD_MAX_SIZE = STANDFIRST_IMAGE_MAX_BYTES  # one limit for every image upload
 STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000"))
 # Widths of the resized copies made at upload (never wider than the original).
 STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)

@@ -1,7 +1,13 @@
-"""django-markdownx's endpoints, for staff only; uploads go through articles.images."""
+"""django-markdownx's endpoints, for staff only; uploads go through articles.images.
+
+articles.images.prepare() trusts the bytes, never the browser: it reads the real format
+with Pillow and names the stored file after it, so a real GIF called "x.html" is stored,
+and served, as a .gif.
+"""
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import default_storage
+from django.http import HttpResponseBadRequest, JsonResponse
 from markdownx.forms import ImageForm
 from markdownx.settings import MARKDOWNX_MEDIA_PATH
 from markdownx.views import ImageUploadView, MarkdownifyView
@@ -28,9 +34,22 @@ class VerifiedImageForm(ImageForm):
         return default_storage.url(name)
 
 
+class StaffMarkdownifyView(MarkdownifyView):
+    """markdownx's preview, with a 400 instead of a 500 when the form field is missing."""
+
+    def post(self, request, *args, **kwargs):
+        if "content" not in request.POST:
+            return HttpResponseBadRequest("Send the Markdown to preview as 'content'.")
+        return super().post(request, *args, **kwargs)
+
+
 class StaffImageUploadView(ImageUploadView):
     form_class = VerifiedImageForm
 
+    def form_invalid(self, form):
+        """A 400 with the reasons, for the editor's script and for a plain form post."""
+        return JsonResponse(form.errors, status=400)
 
-markdownify = staff_member_required(MarkdownifyView.as_view())
+
+markdownify = staff_member_required(StaffMarkdownifyView.as_view())
 upload = staff_member_required(StaffImageUploadView.as_view())
