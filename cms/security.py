@@ -25,15 +25,3 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
-
-
-def client_ip(request):
-    """The client's address: the socket peer, or the entry DJANGO_TRUSTED_PROXY_COUNT
-    proxies back in X-Forwarded-For (entries further left are client-controlled)."""
-    count = settings.TRUSTED_PROXY_COUNT
-    if count:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        hops = [h for h in hops if h]
-        if len(hops) >= count:
-            return hops[-count]
-    return request.META.get("REMOTE_ADDR", "")

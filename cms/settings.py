@@ -262,8 +262,10 @@ AXES_COOLOFF_TIME = float(env("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "cms.security.client_ip"
-# How many proxies in front of gunicorn append to X-Forwarded-For (0: use the socket address).
+AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip"
+# How many proxies (load balancer, CDN, nginx) in front of gunicorn append to
+# X-Forwarded-For; 0 trusts no forwarded header. Login lockout and comment/report rate
+# limits all read the client address through articles.client_ip.
 TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
 
 # Standfirst's own knobs.
@@ -279,9 +281,6 @@ STANDFIRST_COMMENT_MIN_FILL_SECONDS = int(env("STANDFIRST_COMMENT_MIN_FILL_SECON
 STANDFIRST_COMMENT_MAX_LINKS = int(env("STANDFIRST_COMMENT_MAX_LINKS", "2"))
 STANDFIRST_COMMENT_MIN_LENGTH = 2
 STANDFIRST_COMMENT_MAX_LENGTH = int(env("STANDFIRST_COMMENT_MAX_LENGTH", "3000"))
-# How many proxies (load balancer, CDN) append to X-Forwarded-For in front of the app;
-# 0 trusts no forwarded header and uses the connection's address.
-STANDFIRST_PROXY_COUNT = int(env("STANDFIRST_PROXY_COUNT", "0"))
 # Who is emailed about pending comments: these addresses, "none", or (empty) every active
 # staff user with the change_comment permission.
 STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")
