@@ -92,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a cached public page is answered before sessions, auth or CSRF run.
+    "articles.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -222,3 +224,24 @@ LOGIN_URL = "admin:login"
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
 STANDFIRST_LOCAL_CREDENTIALS = BASE_DIR / ".local-credentials"
+
+# Speed: the page cache and the headers of anonymous public responses (articles/pagecache.py).
+STANDFIRST_PAGE_CACHE = env_bool("STANDFIRST_PAGE_CACHE", True)
+STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
+STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
+# Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.
+STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
+    "/admin/",
+    "/markdownx/",
+    "/preview/",
+    "/healthz",
+    "/static/",
+    "/media/",
+)
+STANDFIRST_PUBLIC_CACHE_CONTROL = env(
+    "STANDFIRST_PUBLIC_CACHE_CONTROL",
+    "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400",
+)
+# Benchmarks only: an X-Query-Count header on every response (bench/run.py reads it).
+if env_bool("STANDFIRST_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "articles.querycount.QueryCountMiddleware")

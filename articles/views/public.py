@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from django.conf import settings
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -82,13 +83,18 @@ class AuthorView(PublicListView):
         return context
 
 
-def _can_preview(user):
+def _can_preview(request):
+    # No session cookie: answer without loading a session, which would add "Vary: Cookie"
+    # and make the page unstorable by shared caches.
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    user = request.user
     return user.is_active and user.is_staff and user.has_perm("articles.change_article")
 
 
 def article_detail(request, year, month, day, slug):
     """The article page. Staff who may edit see drafts and scheduled pieces as a preview."""
-    articles = Article.objects.all() if _can_preview(request.user) else Article.objects.published()
+    articles = Article.objects.all() if _can_preview(request) else Article.objects.published()
     articles = listed(articles).prefetch_related(
         Prefetch("callouts", queryset=Callout.objects.active()),
         Prefetch(

@@ -1,0 +1,116 @@
+"""The site content version, and values cached only while it is current.
+
+Every publishable change bumps one number in the cache (signals below); cached pages and the
+per-page context remember the version they were made under and are ignored once it moves on.
+Invalidation is therefore instant and tracks no keys. A value and the current version are
+fetched together (one cache round trip: Redis MGET), which keeps a page-cache hit cheap.
+"""
+
+import time
+
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+VERSION_KEY = "standfirst:content-version"
+NEXT_CHANGE_KEY = "standfirst:next-change"
+
+
+def _new_version():
+    # A clock-based start: a version key lost to eviction never comes back as an old number.
+    return time.time_ns()
+
+
+def current_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_version():
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # missing (first change, or evicted)
+        cache.set(VERSION_KEY, _new_version(), None)
+
+
+def content_changed(instance=None):
+    """Invalidate everything cached, now and again when the transaction commits.
+
+    The first bump makes the change visible at once to code that reads in the same
+    transaction; the one after commit stops a request that rendered the old rows while the
+    transaction was open from storing them under the new version.
+    """
+    affects = getattr(instance, "affects_public_pages", None)
+    if callable(affects) and not affects():
+        return
+    bump_version()
+    transaction.on_commit(bump_version)
+
+
+def get_current(key):
+    """(value, version): the value if it was stored under the current version, else None."""
+    found = cache.get_many([VERSION_KEY, key])
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return None, current_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1], version
+    return None, version
+
+
+def set_current(key, value, version, timeout):
+    cache.set(key, (version, value), timeout)
+
+
+def seconds_to_next_change(version):
+    """Seconds until a scheduled article, expiry or callout changes what the public sees.
+
+    None when nothing is scheduled. Computed at most once per content version and per
+    scheduled time passing (a few indexed MIN lookups), then read from the cache.
+    """
+    now = time.time()
+    when, _ = get_current(NEXT_CHANGE_KEY)
+    if when is None or (when and when <= now):
+        when = _next_change_timestamp()
+        set_current(NEXT_CHANGE_KEY, when, version, None)
+    return max(1, int(when - now) + 1) if when else None
+
+
+def _next_change_timestamp():
+    from articles.models import Article, Callout
+
+    now = timezone.now()
+    candidates = [
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
+            t=Min("published_at")
+        )["t"],
+        Article.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
+        Callout.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        Callout.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+    ]
+    times = [moment.timestamp() for moment in candidates if moment is not None]
+    return min(times) if times else 0
+
+
+def _on_change(sender, instance=None, **kwargs):
+    if sender._meta.app_label == "articles":
+        content_changed(instance)
+
+
+def connect_signals():
+    """Every model of the articles app, present or added later, bumps the version."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    post_save.connect(_on_change, dispatch_uid="standfirst-cache-save")
+    post_delete.connect(_on_change, dispatch_uid="standfirst-cache-delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="standfirst-cache-m2m")
+
+
+def _on_m2m_change(sender, instance=None, action="", **kwargs):
+    if action.startswith("post_"):
+        _on_change(sender, instance)
