@@ -404,7 +404,8 @@ def main_run(database, seconds, procs, logdir):
     done = warm["requests"]
     while done < MEMORY_REQUESTS:
         left = MEMORY_REQUESTS - done
-        done += wrk(server("app_off") + "/", min(120, int(left / rate) + 1), script=script)["requests"]
+        run_for = min(120, int(left / rate) + 1)
+        done += wrk(server("app_off") + "/", run_for, script=script)["requests"]
     after = worker_rss_kib(master)
     memory = {
         "requests": done,

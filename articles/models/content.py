@@ -220,6 +220,10 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_public_order"),
             models.Index(fields=["section", "-published_at"], name="article_section_order"),
+            # The page cache's "next scheduled change" lookup (few articles ever expire).
+            models.Index(
+                fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expiry"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["pub_date", "slug"], name="article_slug_per_date"),

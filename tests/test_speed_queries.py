@@ -1,0 +1,79 @@
+"""Uncached pages cost a fixed number of queries, whatever an article carries; pages stay lean."""
+
+import re
+
+import pytest
+
+from articles import pagination
+from articles.models import Callout, SiteSettings
+from tests.factories import make_article, make_author, make_section, make_tag
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def uncached(settings):
+    """Page cache off; the layout context stays cached, as it does on a live site."""
+    settings.STANDFIRST_PAGE_CACHE = False
+    SiteSettings.load()
+
+
+def rich_article(section, n_links):
+    tags = [make_tag() for _ in range(n_links)]
+    authors = [make_author() for _ in range(n_links)]
+    article = make_article(section=section, tags=tags, authors=authors)
+    for i in range(n_links):
+        article.callouts.add(Callout.objects.create(text=f"Promo {i}"))
+        article.related_links.create(target=make_article(), position=i)
+    return article, tags[0], authors[0]
+
+
+@pytest.mark.parametrize("n_links", [1, 5])
+def test_query_budgets_do_not_grow_with_what_an_article_carries(
+    client, n_links, django_assert_num_queries
+):
+    section = make_section()
+    article, tag, author = rich_article(section, n_links)
+    budgets = {
+        # article, tags, bylines+authors, callouts, related, the comments policy
+        article.get_absolute_url(): 6,
+        # a page of articles (no count), their tags, their bylines
+        "/": 3,
+        # + the section, tag or author itself
+        section.get_absolute_url(): 4,
+        tag.get_absolute_url(): 4,
+        author.get_absolute_url(): 4,
+    }
+    client.get("/")  # fills the layout context cache
+    for url, budget in budgets.items():
+        with django_assert_num_queries(budget):
+            assert client.get(url).status_code == 200
+
+
+def test_lists_page_without_counting(client, monkeypatch, django_assert_num_queries):
+    for n in range(21):
+        make_article(headline=f"Story number {n:02d}")
+    first = client.get("/").content.decode()
+    assert "Story number 20" in first and "Story number 00" not in first
+    assert 'rel="next" href="?page=2"' in first and 'rel="prev"' not in first
+    second = client.get("/?page=2").content.decode()
+    assert "Story number 00" in second and 'rel="prev" href="?page=1"' in second
+    assert 'rel="next"' not in second
+    for bad in ("3", "0", "-1", "x", "99999999999999999999"):
+        assert client.get(f"/?page={bad}").status_code == 404
+    monkeypatch.setattr(pagination, "MAX_PAGES", 1)
+    assert client.get("/?page=2").status_code == 404
+    assert 'rel="next"' not in client.get("/").content.decode()
+
+
+def test_article_page_is_lean(client):
+    body = "\n\n".join(
+        "A paragraph of realistic length about social care and the people in it. " * 8
+        for _ in range(14)
+    )
+    article = make_article(body=body + "\n\n![A chart of caseloads](/media/chart.png)")
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert len(html.encode()) < 40_000
+    assert "<script" not in html
+    images = re.findall(r"<img [^>]*>", html)
+    assert images and all('loading="lazy"' in image for image in images)
