@@ -58,6 +58,7 @@ GROWTH_LIMIT = 1.5
 MEMORY_LIMIT = 0.10
 MEMORY_REQUESTS = 20_000
 MEMORY_WARMUP = 2_000
+MEMORY_MAX_SECONDS = 420  # a busy machine may not reach MEMORY_REQUESTS; the report says so
 
 
 def log(message):
@@ -232,7 +233,8 @@ def wrk(url, seconds, headers=(), script=None):
 
     def latency(percent):
         value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M).groups()
-        return round(float(value) * UNITS[unit], 3)
+        # No completed request (all timed out on an overloaded machine) prints 0.00us.
+        return round(float(value) * UNITS[unit], 3) or None
 
     bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
@@ -398,13 +400,13 @@ def main_run(database, seconds, procs, logdir):
     log(f"Memory: {MEMORY_REQUESTS:,} uncached requests over {len(rotation)} pages")
     script = rotation_script(rotation, logdir)
     master = procs.running["app_off"][0].pid
-    rate = max(rows["article, app cache off"]["rps"], 50)
-    warm = wrk(server("app_off") + "/", min(60, int(MEMORY_WARMUP / rate) + 1), script=script)
+    estimate = max(rows["article, app cache off"]["rps"] / 2, 20)
+    warm = wrk(server("app_off") + "/", min(60, int(MEMORY_WARMUP / estimate) + 1), script=script)
     before = worker_rss_kib(master)
-    done = warm["requests"]
-    while done < MEMORY_REQUESTS:
-        left = MEMORY_REQUESTS - done
-        run_for = min(120, int(left / rate) + 1)
+    done, deadline = warm["requests"], time.monotonic() + MEMORY_MAX_SECONDS
+    while done < MEMORY_REQUESTS and time.monotonic() < deadline:
+        rate = max(warm["rps"], 10)
+        run_for = min(120, int((MEMORY_REQUESTS - done) / rate) + 1)
         done += wrk(server("app_off") + "/", run_for, script=script)["requests"]
     after = worker_rss_kib(master)
     memory = {
@@ -433,7 +435,7 @@ def report(rows, growth, sizes, memory, notes, args):
         row["x_limit"] = ratio(row["rps"], limit)
         q = row.get("queries", "")
         print(
-            f"{label:<40} {row['rps']:>9.0f} {row['p50_ms']:>8.2f} {row['p99_ms']:>8.2f} {q!s:>6}"
+            f"{label:<40} {row['rps']:>9.0f} {row['p50_ms']!s:>8} {row['p99_ms']!s:>8} {q!s:>6}"
             f" {row['x_floor']:>7.3f} {row['x_django_floor']:>8.3f} {row['x_limit']:>7.3f}"
         )
         if row["non_2xx_3xx"] or row["socket_errors"]:
@@ -444,8 +446,8 @@ def report(rows, growth, sizes, memory, notes, args):
     growth_ratios = {}
     for page in growth[small]:
         a, b = growth[small][page]["p50_ms"], growth[large][page]["p50_ms"]
-        growth_ratios[page] = ratio(b, a)
-        print(f"  {page:<10} {a:>8.2f} {b:>8.2f}  ×{growth_ratios[page]}")
+        growth_ratios[page] = ratio(b, a) if a and b else None
+        print(f"  {page:<10} {a!s:>8} {b!s:>8}  ×{growth_ratios[page]}")
     print(
         f"\nWorker RSS (all workers): {memory['rss_kib_after_warmup']:,} KiB after "
         f"{memory['warmup_requests']:,} requests, {memory['rss_kib_after']:,} KiB after "
@@ -463,14 +465,14 @@ def report(rows, growth, sizes, memory, notes, args):
         verdicts.append(
             (
                 f"{page} p50 at {large:,} within {GROWTH_LIMIT}× of {small:,}",
-                value <= GROWTH_LIMIT,
+                value is not None and value <= GROWTH_LIMIT,
                 f"{value}×",
             )
         )
     verdicts.append(
         (
-            f"worker RSS flat within {MEMORY_LIMIT:.0%} after warm-up",
-            memory["growth"] <= MEMORY_LIMIT,
+            f"worker RSS flat within {MEMORY_LIMIT:.0%} after warm-up ({MEMORY_REQUESTS:,} req)",
+            memory["growth"] <= MEMORY_LIMIT and memory["requests"] >= MEMORY_REQUESTS,
             f"{memory['growth']:+.1%}",
         )
     )
@@ -511,7 +513,7 @@ def main():
             database = prepare_database(size)
             run(["redis-cli", "-u", REDIS_URL, "flushdb"], timeout=10, capture_output=True)
             log(f"Uncached growth pages at {size:,} articles")
-            growth[size] = growth_run(database, args.seconds, procs, logdir)
+            growth[size] = growth_run(database, max(args.seconds, 5), procs, logdir)
         run(["redis-cli", "-u", REDIS_URL, "flushdb"], timeout=10, capture_output=True)
         urls, rows, notes, memory = main_run(database, args.seconds, procs, logdir)
     finally:
