@@ -6,12 +6,15 @@ Invalidation is therefore instant and tracks no keys. A value and the current ve
 fetched together (one cache round trip: Redis MGET), which keeps a page-cache hit cheap.
 """
 
+import logging
 import time
 
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
+
+logger = logging.getLogger(__name__)
 
 VERSION_KEY = "standfirst:content-version"
 NEXT_CHANGE_KEY = "standfirst:next-change"
@@ -32,9 +35,12 @@ def current_version():
 
 def bump_version():
     try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # missing (first change, or evicted)
-        cache.set(VERSION_KEY, _new_version(), None)
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # missing (first change, or evicted)
+            cache.set(VERSION_KEY, _new_version(), None)
+    except Exception:  # an unreachable cache must not fail an editor's save
+        logger.exception("Could not bump the content version; cached pages may be stale")
 
 
 def content_changed(instance=None):
@@ -52,8 +58,15 @@ def content_changed(instance=None):
 
 
 def get_current(key):
-    """(value, version): the value if it was stored under the current version, else None."""
-    found = cache.get_many([VERSION_KEY, key])
+    """(value, version): the value if it was stored under the current version, else None.
+
+    (None, None) when the cache is unreachable: pages then render, uncached, instead of failing.
+    """
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:
+        logger.warning("Cache unreachable; serving uncached", exc_info=True)
+        return None, None
     version = found.get(VERSION_KEY)
     if version is None:
         return None, current_version()
@@ -64,7 +77,12 @@ def get_current(key):
 
 
 def set_current(key, value, version, timeout):
-    cache.set(key, (version, value), timeout)
+    if version is None:
+        return
+    try:
+        cache.set(key, (version, value), timeout)
+    except Exception:
+        logger.warning("Cache unreachable; not stored", exc_info=True)
 
 
 def seconds_to_next_change(version):

@@ -57,7 +57,7 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         self._add_public_headers(response)
-        if key is not None:
+        if key is not None and version is not None:
             self._store(key, version, response)
         return get_conditional_response(
             request,

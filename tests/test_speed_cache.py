@@ -225,3 +225,18 @@ def test_a_model_can_say_a_change_does_not_touch_public_pages():
     assert content_cache.current_version() == version
     content_cache.content_changed(ApprovedComment())
     assert content_cache.current_version() > version
+
+
+def test_pages_render_uncached_when_the_cache_is_down(client, settings, article):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and b"Cached headline" in response.content
+    assert response["Cache-Control"] == PUBLIC
+    article.headline = "Saved while the cache is down"
+    article.save()
+    assert b"Saved while the cache is down" in client.get(article.get_absolute_url()).content
