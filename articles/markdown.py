@@ -45,5 +45,5 @@ def render(text):
         link_rel="noopener noreferrer",
         strip_comments=True,
         # Body images sit below the headline: the browser fetches them as they scroll in.
-        set_tag_attribute_values={"img": {"loading": "lazy", "decoding": "async"}},
+        set_tag_attribute_values={"img": {"loading": "lazy"}},
     )
