@@ -96,7 +96,7 @@ def seconds_to_next_change(version):
     if when is None or (when and when <= now):
         when = _next_change_timestamp()
         set_current(NEXT_CHANGE_KEY, when, version, None)
-    return max(1, int(when - now) + 1) if when else None
+    return when - now if when else None
 
 
 def _next_change_timestamp():

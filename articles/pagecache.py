@@ -8,6 +8,7 @@ untouched (and is marked private when nothing else said how to cache it).
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
@@ -48,7 +49,7 @@ class PageCacheMiddleware:
         if self.enabled:
             key = self._key(request)
             entry, version = content_cache.get_current(key)
-            if entry is not None:
+            if entry is not None and time.time() < entry[4]:
                 return self._from_entry(request, entry)
 
         response = self.get_response(request)
@@ -103,20 +104,22 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date()
 
     def _store(self, key, version, response):
-        timeout = self.timeout
+        lifetime = self.timeout
         until_change = content_cache.seconds_to_next_change(version)
         if until_change is not None:
-            timeout = min(timeout, until_change)
+            lifetime = min(lifetime, until_change)
         entry = (
             response.status_code,
             dict(response.items()),
             response.content,
             parse_http_date_safe(response["Last-Modified"]),
+            time.time() + lifetime,
         )
-        content_cache.set_current(key, entry, version, timeout)
+        # Cache backends count whole seconds; the entry's own deadline is exact.
+        content_cache.set_current(key, entry, version, int(lifetime) + 1)
 
     def _from_entry(self, request, entry):
-        status, headers, body, last_modified = entry
+        status, headers, body, last_modified, _ = entry
         if status == 200 and self._client_is_current(request, headers["ETag"], last_modified):
             return self._not_modified(headers)
         return HttpResponse(body, status=status, headers=headers)
