@@ -227,7 +227,9 @@ STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
 STANDFIRST_LOCAL_CREDENTIALS = BASE_DIR / ".local-credentials"
 
 # Speed: the page cache and the headers of anonymous public responses (articles/pagecache.py).
-STANDFIRST_PAGE_CACHE = env_bool("STANDFIRST_PAGE_CACHE", True)
+# On by default only with a cache all workers share (Redis): a per-process cache would never
+# see another worker's invalidation. Also switches the cached layout context.
+STANDFIRST_PAGE_CACHE = env_bool("STANDFIRST_PAGE_CACHE", bool(REDIS_URL))
 STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
 STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
 # Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.

@@ -16,9 +16,11 @@ PUBLIC = "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-
 
 
 @pytest.fixture(autouse=True)
-def site_settings():
+def page_cache_on(settings):
+    """On, as in production with Redis (the tests' default cache is per-process memory)."""
+    settings.STANDFIRST_PAGE_CACHE = True
     # Created once, as on a live site; its creation would itself bump the content version.
-    return SiteSettings.load()
+    SiteSettings.load()
 
 
 @pytest.fixture
