@@ -56,3 +56,10 @@ fmt: $(VENV)/.installed-requirements-dev.txt ## Apply ruff's safe fixes and form
 
 migrations-check: $(VENV)/.installed-requirements.txt ## Fail if a model change has no migration
 	$(BIN)/python manage.py makemigrations --check --dry-run
+
+.PHONY: bench bench-quick
+bench: $(VENV)/.installed-requirements.txt ## Benchmark on PostgreSQL + Redis: pages vs floor and limit, growth to 100k (BENCH_ARGS="--quick")
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-quick: $(VENV)/.installed-requirements.txt ## The benchmark at 1,000 and 10,000 articles (a few minutes)
+	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)

@@ -13,3 +13,6 @@ class ArticlesConfig(AppConfig):
 
         # After every app's migrations, so comment permissions added later are granted too.
         post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="standfirst-roles")
+        from articles.cache import connect_signals
+
+        connect_signals()

@@ -44,4 +44,6 @@ def render(text):
         url_schemes=ALLOWED_URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        # Body images sit below the headline: the browser fetches them as they scroll in.
+        set_tag_attribute_values={"img": {"loading": "lazy"}},
     )

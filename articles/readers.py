@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from articles.cache import derived_timeout
 from articles.models import Article, ArticlePath, Section, Tag
 from articles.search import update_search_vector
 
@@ -16,7 +17,7 @@ def nav_sections():
     sections = cache.get(NAV_SECTIONS_CACHE_KEY)
     if sections is None:
         sections = list(Section.objects.all())
-        cache.set(NAV_SECTIONS_CACHE_KEY, sections, None)
+        cache.set(NAV_SECTIONS_CACHE_KEY, sections, derived_timeout())
     return sections
 
 

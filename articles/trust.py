@@ -13,6 +13,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from articles.cache import derived_timeout
 from articles.models import PolicyPage
 
 # schema.org property for each kind of policy page.
@@ -47,7 +48,7 @@ def policy_links():
     Every page's structured data carries these, so they are cached (dropped when a policy
     page changes). publishingPrinciples falls back to the ethics page.
     """
-    return cache.get_or_set(POLICY_LINKS_CACHE_KEY, _policy_links, timeout=None)
+    return cache.get_or_set(POLICY_LINKS_CACHE_KEY, _policy_links, timeout=derived_timeout())
 
 
 @receiver([post_save, post_delete], sender=PolicyPage)

@@ -1,9 +1,14 @@
-"""Django's Redis cache, degraded to misses when Redis is down: the site keeps serving."""
+"""Django's Redis cache, degraded to misses when Redis is down: the site keeps serving.
+
+It also keeps one redis client per connection pool: Django builds a new redis.Redis for
+every cache call, and each copies redis-py's table of about 170 response callbacks, a
+quarter of the time of a page-cache hit. A client is thread-safe and only wraps its pool.
+"""
 
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -35,6 +40,19 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found (cache unavailable).")
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        index = self._get_connection_pool_index(write)
+        client = self._clients.get(index)
+        if client is None:
+            client = self._clients[index] = super().get_client(key, write=write)
+        return client
+
+
 class DegradingRedisCache(RedisCache):
     """Every read misses and every write is dropped (and logged) while Redis is unreachable."""
 
@@ -43,6 +61,7 @@ class DegradingRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
 
     get = _degrade(_default)(RedisCache.get)
     set = _degrade(None)(RedisCache.set)

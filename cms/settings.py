@@ -94,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so a cached public page is answered before sessions, auth or CSRF run.
+    "articles.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -134,7 +136,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    # Degrades to cache misses (logged) when Redis is down, instead of failing requests.
+    # Degrades to cache misses (logged) when Redis is down, instead of failing requests;
+    # reuses its redis client (cms/cache.py).
     CACHES = {"default": {"BACKEND": "cms.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
@@ -293,3 +296,25 @@ STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000")
 STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
 # Seconds a shareable preview link works (it can be revoked sooner).
 STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
+# Speed: the page cache and the headers of anonymous public responses (articles/pagecache.py).
+# On by default only with a cache all workers share (Redis): a per-process cache would never
+# see another worker's invalidation. Also switches the cached layout context.
+STANDFIRST_PAGE_CACHE = env_bool("STANDFIRST_PAGE_CACHE", bool(REDIS_URL))
+STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
+STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
+# Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.
+STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
+    "/admin/",
+    "/markdownx/",
+    "/preview/",
+    "/healthz",
+    "/static/",
+    "/media/",
+)
+STANDFIRST_PUBLIC_CACHE_CONTROL = env(
+    "STANDFIRST_PUBLIC_CACHE_CONTROL",
+    "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400",
+)
+# Benchmarks only: an X-Query-Count header on every response (bench/run.py reads it).
+if env_bool("STANDFIRST_QUERY_COUNT_HEADER", False):
+    MIDDLEWARE.insert(0, "articles.querycount.QueryCountMiddleware")

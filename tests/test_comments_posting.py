@@ -264,7 +264,7 @@ def test_list_counts_cost_no_query_per_article(client, django_assert_num_queries
     SiteSettings.load()
     articles = [make_article() for _ in range(3)]
     client.get("/")
-    with django_assert_num_queries(6) as few:
+    with django_assert_num_queries(5) as few:
         client.get("/")
     for article in articles * 3:
         make_comment(article)

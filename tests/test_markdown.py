@@ -14,7 +14,7 @@ def test_keeps_links_emphasis_lists_headings_and_images():
     assert "<em>emphasis</em>" in html and "<strong>strong</strong>" in html
     assert '<a href="https://example.org/x" rel="noopener noreferrer">a link</a>' in html
     assert "<ul>\n<li>one</li>" in html and "<ol>" in html
-    assert '<img alt="A chart" src="/media/chart.png">' in html
+    assert '<img alt="A chart" src="/media/chart.png" loading="lazy">' in html
 
 
 def test_a_body_h1_becomes_h2():

@@ -16,25 +16,25 @@ FULL_TEXT = connection.vendor == "postgresql"
 
 # url -> exact queries
 BUDGETS = {
-    # featured, count, latest, per-section lists, tags, bylines
-    "/": 6,
-    # section, count, page, tags, bylines
-    "/section/social-care/": 5,
-    "/tag/topic-0/": 5,
-    "/author/ann-writer/": 5,
+    # featured, latest, per-section lists, tags, bylines (pages are never counted)
+    "/": 5,
+    # section, page, tags, bylines
+    "/section/social-care/": 4,
+    "/tag/topic-0/": 4,
+    "/author/ann-writer/": 4,
     # article (+ republication record), tags, bylines, callouts, related picks,
     # corrections, related fallback, approved comments
     "lead": 8,
-    # count, page, tags, bylines
-    "/search/?q=standfirst": 4,
+    # page, tags, bylines
+    "/search/?q=standfirst": 3,
     # articles, tags, bylines
     "/feed/": 3,
     "/feed/atom/": 3,
     # section or tag, articles, tags, bylines
     "/section/social-care/feed/": 4,
     "/tag/topic-0/feed/": 4,
-    # archive: count, page, tags, bylines
-    "archive": 4,
+    # archive: page, tags, bylines
+    "archive": 3,
 }
 
 

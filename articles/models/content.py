@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+from articles.cache import derived_timeout
 from articles.markdown import render
 from articles.models.readers import SearchIndex
 from articles.publishing import check_publishable
@@ -360,6 +361,10 @@ class Article(models.Model):
             models.Index(fields=["status", "-published_at"], name="article_public_order"),
             models.Index(fields=["section", "-published_at"], name="article_section_order"),
             SearchIndex(fields=["search_vector"], name="article_search"),
+            # The page cache's "next scheduled change" lookup (few articles ever expire).
+            models.Index(
+                fields=["expires_at"], condition=Q(expires_at__isnull=False), name="article_expiry"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["pub_date", "slug"], name="article_slug_per_date"),
@@ -634,7 +639,7 @@ class SiteSettings(models.Model):
         obj = cache.get(SITE_SETTINGS_CACHE_KEY)
         if obj is None:
             obj, _ = cls.objects.get_or_create(pk=1)
-            cache.set(SITE_SETTINGS_CACHE_KEY, obj, None)
+            cache.set(SITE_SETTINGS_CACHE_KEY, obj, derived_timeout())
         return obj
 
     @property

@@ -5,7 +5,6 @@ from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
@@ -30,6 +29,7 @@ from articles.models import (
     SiteSettings,
     Tag,
 )
+from articles.pagination import page_of
 from articles.readers import nav_sections
 from articles.related import related_articles
 from articles.search import clean_query, search, snippet_html
@@ -48,15 +48,8 @@ def listed(queryset):
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    """A page of results; an out-of-range or non-numeric ?page= is a 404, never a 500."""
-    paginator = Paginator(queryset, per_page, allow_empty_first_page=True)
-    try:
-        page = paginator.page(request.GET.get("page", 1))
-    except (EmptyPage, PageNotAnInteger) as exc:
-        raise Http404("No such page.") from exc
-    # Evaluated once here, so the template and the JSON-LD share one query.
-    page.object_list = list(page.object_list)
-    return page
+    """A page of results, at the same cost on page 1 of 100 or of 100,000 articles."""
+    return page_of(request, queryset, per_page)
 
 
 class PublicListView(TemplateView):
@@ -221,7 +214,7 @@ class ArchiveView(PublicListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if not context["page_obj"].paginator.count:
+        if not context["page_obj"].object_list:
             raise Http404("Nothing was published then.")
         return context
 

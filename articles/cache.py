@@ -1,0 +1,157 @@
+"""The site content version, and values cached only while it is current.
+
+Every publishable change bumps one number in the cache (signals below); cached pages and the
+per-page context remember the version they were made under and are ignored once it moves on.
+Invalidation is therefore instant and tracks no keys. A value and the current version are
+fetched together (one cache round trip: Redis MGET), which keeps a page-cache hit cheap.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Min
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+VERSION_KEY = "standfirst:content-version"
+NEXT_CHANGE_KEY = "standfirst:next-change"
+
+
+def _new_version():
+    # A clock-based start: a version key lost to eviction never comes back as an old number.
+    return time.time_ns()
+
+
+def current_version():
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY)
+    return version
+
+
+def bump_version():
+    try:
+        try:
+            cache.incr(VERSION_KEY)
+        except ValueError:  # missing (first change, or evicted)
+            cache.set(VERSION_KEY, _new_version(), None)
+    except Exception:  # an unreachable cache must not fail an editor's save
+        logger.exception("Could not bump the content version; cached pages may be stale")
+
+
+def content_changed(instance=None):
+    """Invalidate everything cached, now and again when the transaction commits.
+
+    The first bump makes the change visible at once to code that reads in the same
+    transaction; the one after commit stops a request that rendered the old rows while the
+    transaction was open from storing them under the new version.
+    """
+    affects = getattr(instance, "affects_public_pages", None)
+    if callable(affects) and not affects():
+        return
+    bump_version()
+    transaction.on_commit(bump_version)
+
+
+def get_current(key):
+    """(value, version): the value if it was stored under the current version, else None.
+
+    (None, None) when the cache is unreachable: pages then render, uncached, instead of failing.
+    """
+    try:
+        found = cache.get_many([VERSION_KEY, key])
+    except Exception:
+        logger.warning("Cache unreachable; serving uncached", exc_info=True)
+        return None, None
+    version = found.get(VERSION_KEY)
+    if version is None:
+        return None, current_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1], version
+    return None, version
+
+
+def set_current(key, value, version, timeout):
+    if version is None:
+        return
+    try:
+        cache.set(key, (version, value), timeout)
+    except Exception:
+        logger.warning("Cache unreachable; not stored", exc_info=True)
+
+
+def seconds_to_next_change(version):
+    """Seconds until a scheduled article, expiry or callout changes what the public sees.
+
+    None when nothing is scheduled. Computed at most once per content version and per
+    scheduled time passing (a few indexed MIN lookups), then read from the cache.
+    """
+    now = time.time()
+    when, _ = get_current(NEXT_CHANGE_KEY)
+    if when is None or (when and when <= now):
+        when = _next_change_timestamp()
+        set_current(NEXT_CHANGE_KEY, when, version, None)
+    return when - now if when else None
+
+
+def _next_change_timestamp():
+    from articles.models import Article, Callout
+
+    now = timezone.now()
+    candidates = [
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
+            t=Min("published_at")
+        )["t"],
+        Article.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
+        Callout.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        Callout.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+    ]
+    times = [moment.timestamp() for moment in candidates if moment is not None]
+    return min(times) if times else 0
+
+
+# Editors' records that readers never see: saving one leaves cached pages alone.
+PRIVATE_MODELS = {"revision", "auditentry", "previewlink", "blockedterm", "problemreport"}
+
+
+def _on_change(sender, instance=None, **kwargs):
+    if sender._meta.app_label == "articles" and sender._meta.model_name not in PRIVATE_MODELS:
+        content_changed(instance)
+
+
+def connect_signals():
+    """Every model of the articles app, present or added later, bumps the version."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from articles.comments import comments_changed
+
+    post_save.connect(_on_change, dispatch_uid="standfirst-cache-save")
+    # Moderation (approve, remove, close comments) says what changed for readers.
+    comments_changed.connect(_on_comments_changed, dispatch_uid="standfirst-cache-comments")
+    post_delete.connect(_on_change, dispatch_uid="standfirst-cache-delete")
+    m2m_changed.connect(_on_m2m_change, dispatch_uid="standfirst-cache-m2m")
+
+
+def _on_comments_changed(sender, **kwargs):
+    content_changed()
+
+
+def _on_m2m_change(sender, instance=None, action="", **kwargs):
+    if action.startswith("post_"):
+        _on_change(sender, instance)
+
+
+def derived_timeout():
+    """How long derived data (site settings, the sections menu, policy links) may be cached.
+
+    Until invalidated when every worker shares Redis; briefly in a per-process cache, which
+    never hears another worker's invalidation (nothing in one worker's memory may be needed
+    by another).
+    """
+    return None if settings.REDIS_URL else 30

@@ -1,0 +1,263 @@
+"""The page cache and the headers of public pages, through real HTTP requests."""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles import cache as content_cache
+from articles.models import Article, SiteSettings
+from tests.factories import make_article, make_author, make_section, make_staff, make_tag
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC = "public, max-age=60, s-maxage=300, stale-while-revalidate=60, stale-if-error=86400"
+
+
+@pytest.fixture(autouse=True)
+def page_cache_on(settings):
+    """On, as in production with Redis (the tests' default cache is per-process memory)."""
+    settings.STANDFIRST_PAGE_CACHE = True
+    # Created once, as on a live site; its creation would itself bump the content version.
+    SiteSettings.load()
+
+
+@pytest.fixture
+def article():
+    return make_article(headline="Cached headline", section=make_section(), tags=[make_tag()])
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(make_staff())
+    return client
+
+
+def assert_shareable(response):
+    assert response["Cache-Control"] == PUBLIC
+    assert response["ETag"].startswith('"') and response.has_header("Last-Modified")
+    assert not response.cookies
+    assert not response.has_header("Vary")
+
+
+@pytest.mark.parametrize("page", ["home", "article", "section", "tag", "author", "404"])
+def test_anonymous_public_pages_are_shareable(client, article, page):
+    author = make_author()
+    article.byline_set.create(author=author)
+    url = {
+        "author": author.get_absolute_url(),
+        "home": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "tag": article.tags.get().get_absolute_url(),
+        "404": "/2020/01/01/no-such-article/",
+    }[page]
+    first = client.get(url)
+    assert first.status_code == (404 if page == "404" else 200)
+    assert_shareable(first)
+    hit = client.get(url)
+    assert_shareable(hit)
+    assert hit.content == first.content and hit["ETag"] == first["ETag"]
+
+
+def test_a_hit_runs_no_sql_and_keeps_inner_middleware_headers(
+    client, article, django_assert_num_queries
+):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        hit = client.get(url)
+        head = client.head(url)
+    assert hit.content == first.content
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy", "ETag"):
+        assert hit[header] == first[header]
+    assert head.status_code == 200 and head["ETag"] == first["ETag"]
+
+
+def test_the_per_page_context_is_cached_too(client, article, django_assert_num_queries):
+    other = make_article()
+    client.get(article.get_absolute_url())
+    # A miss on another page: the article page's own queries (the article, tags, bylines,
+    # callouts, corrections, related picks and fallback, comments); the layout's settings,
+    # sections and policy links come cached.
+    with django_assert_num_queries(8):
+        client.get(other.get_absolute_url())
+
+
+def test_conditional_get_from_the_cache_answers_304_without_sql(
+    client, article, django_assert_num_queries
+):
+    url = article.get_absolute_url()
+    first = client.get(url)
+    with django_assert_num_queries(0):
+        by_etag = client.get(url, headers={"if-none-match": first["ETag"]})
+        by_date = client.get(url, headers={"if-modified-since": first["Last-Modified"]})
+        changed = client.get(url, headers={"if-none-match": '"something-else"'})
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag["ETag"] == first["ETag"] and by_etag["Cache-Control"] == PUBLIC
+    assert by_date.status_code == 304
+    assert changed.status_code == 200 and changed.content == first.content
+
+
+def test_with_the_page_cache_off_pages_render_each_time_and_still_answer_304(
+    client, settings, article, django_assert_max_num_queries
+):
+    settings.STANDFIRST_PAGE_CACHE = False
+    url = article.get_absolute_url()
+    first = client.get(url)
+    assert_shareable(first)
+    with django_assert_max_num_queries(10) as queries:
+        second = client.get(url, headers={"if-none-match": first["ETag"]})
+    assert len(queries) > 0
+    assert second.status_code == 304
+
+
+def test_staff_responses_are_private_and_never_served_from_the_cache(client, article):
+    url = article.get_absolute_url()
+    client.get(url)  # an anonymous reader fills the cache
+    client.force_login(make_staff())
+    response = client.get(url)
+    assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    draft = make_article(headline="Draft only", status=Article.Status.DRAFT)
+    preview = client.get(draft.get_absolute_url())
+    assert preview.status_code == 200 and b"Preview: not public" in preview.content
+    assert "no-cache" in preview["Cache-Control"] and "private" in preview["Cache-Control"]
+    client.logout()
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_preview_as_staff_is_not_stored_for_readers(staff_client, client):
+    scheduled = make_article(
+        headline="Embargoed story", published_at=timezone.now() + timedelta(days=1)
+    )
+    assert b"Embargoed story" in staff_client.get(scheduled.get_absolute_url()).content
+    staff_client.logout()
+    assert staff_client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def test_post_is_never_cached(client, article, django_assert_max_num_queries):
+    url = article.get_absolute_url()
+    client.get(url)
+    posted = client.post(url, {"body": "hello"})
+    assert "public" not in posted.get("Cache-Control", "")
+    with django_assert_max_num_queries(0):
+        assert client.get(url).status_code == 200
+
+
+def test_a_published_change_is_visible_on_the_next_request(client, article):
+    url = article.get_absolute_url()
+    assert b"Cached headline" in client.get(url).content
+    assert b"Cached headline" in client.get("/").content
+    article.headline = "Corrected headline"
+    article.save()
+    assert b"Corrected headline" in client.get(url).content
+    assert b"Corrected headline" in client.get("/").content
+
+
+def test_tags_settings_and_new_articles_invalidate(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    article.tags.add(make_tag(name="Fresh tag"))
+    assert b"Fresh tag" in client.get(url).content
+    site = SiteSettings.load()
+    site.publication_name = "The Renamed Gazette"
+    site.save()
+    assert b"The Renamed Gazette" in client.get(url).content
+    make_article(headline="Brand new story")
+    assert b"Brand new story" in client.get("/").content
+
+
+def test_a_scheduled_article_appears_at_its_time_with_the_cache_on(client, monkeypatch):
+    make_article(headline="Already out")
+    scheduled = make_article(
+        headline="Scheduled story", published_at=timezone.now() + timedelta(minutes=5)
+    )
+    home = client.get("/")
+    assert b"Already out" in home.content and b"Scheduled story" not in home.content
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+    # Five minutes and a second later, for the database query and the cache's clock alike.
+    real_time, real_now, later = time.time, timezone.now, 301
+    monkeypatch.setattr(time, "time", lambda: real_time() + later)
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=later))
+    assert b"Scheduled story" in client.get("/").content
+    assert client.get(scheduled.get_absolute_url()).status_code == 200
+
+
+def test_an_expiring_article_leaves_at_its_time_with_the_cache_on(client, monkeypatch):
+    expiring = make_article(
+        headline="Short-lived story", expires_at=timezone.now() + timedelta(minutes=5)
+    )
+    assert client.get(expiring.get_absolute_url()).status_code == 200
+    real_time, real_now, later = time.time, timezone.now, 301
+    monkeypatch.setattr(time, "time", lambda: real_time() + later)
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(seconds=later))
+    assert client.get(expiring.get_absolute_url()).status_code == 404
+    assert b"Short-lived story" not in client.get("/").content
+
+
+def test_unpublic_paths_are_never_cached_or_public(client):
+    for url in ("/healthz", "/admin/login/"):
+        first = client.get(url)
+        assert "public" not in first["Cache-Control"]
+        assert "no-cache" in first["Cache-Control"]
+
+
+def test_a_session_cookie_bypasses_the_cache(client, article):
+    url = article.get_absolute_url()
+    client.get(url)
+    client.cookies["sessionid"] = "not-a-real-session"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_model_can_say_a_change_does_not_touch_public_pages():
+    """The hook a held comment uses, so a flood of pending comments never empties the cache."""
+
+    class PendingComment:
+        def affects_public_pages(self):
+            return False
+
+    class ApprovedComment:
+        def affects_public_pages(self):
+            return True
+
+    version = content_cache.current_version()
+    content_cache.content_changed(PendingComment())
+    assert content_cache.current_version() == version
+    content_cache.content_changed(ApprovedComment())
+    assert content_cache.current_version() > version
+
+
+def test_pages_render_uncached_when_the_cache_is_down(client, settings, article):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "cms.cache.DegradingRedisCache",  # what REDIS_URL configures
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200 and b"Cached headline" in response.content
+    assert response["Cache-Control"] == PUBLIC
+    article.headline = "Saved while the cache is down"
+    article.save()
+    assert b"Saved while the cache is down" in client.get(article.get_absolute_url()).content
+
+
+def test_pending_comments_keep_the_cache_and_moderation_refreshes_it(
+    client, admin_client, article, django_assert_num_queries
+):
+    """A flood of held comments (or spam) never empties the page cache; approving one in
+    the admin shows it on the next request."""
+    from articles.models import Comment
+    from tests.factories import make_comment
+
+    url = article.get_absolute_url()
+    client.get(url)
+    pending = make_comment(article, body="Held for a moderator.", status=Comment.Status.PENDING)
+    with django_assert_num_queries(0):
+        assert b"Held for a moderator." not in client.get(url).content
+    changelist = "/admin/articles/comment/"
+    admin_client.post(changelist, {"action": "approve", "_selected_action": [pending.pk]})
+    assert b"Held for a moderator." in client.get(url).content
