@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from articles import audit, editorial, images, previews
+from articles.admin.records import RecordAdmin
 from articles.models import Article, AuditEntry, PreviewLink, Revision
 
 PUBLISH_PERMISSION = "articles.publish_article"
@@ -326,7 +327,7 @@ def _as_int(value, default):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(RecordAdmin):
     """The whole newsroom's audit log, read-only."""
 
     list_display = ["created_at", "action", "article", "actor"]
@@ -334,12 +335,3 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["article", "actor"]
     date_hierarchy = "created_at"
     search_fields = ["article__headline"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,6 +10,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 
 from articles import audit, fidelity, legal_hold, redaction, safeguards
+from articles.admin.records import RecordAdmin
 from articles.models import (
     Correction,
     DoNotIdentify,
@@ -40,21 +41,12 @@ class RepublicationAdmin(admin.ModelAdmin):
 
 
 @admin.register(SourceSnapshot)
-class SourceSnapshotAdmin(admin.ModelAdmin):
+class SourceSnapshotAdmin(RecordAdmin):
     """Read-only: a snapshot is evidence of what we received."""
 
     list_display = ["article", "sha256", "imported_at", "redacted_at"]
     search_fields = ["article__headline", "sha256"]
     readonly_fields = ["article", "text", "sha256", "imported_at", "redacted_at"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RedactionForm(forms.Form):
