@@ -27,12 +27,12 @@ BUDGETS = {
     "lead": 8,
     # count, page, tags, bylines
     "/search/?q=standfirst": 4,
-    # articles, tags, bylines
-    "/feed/": 3,
-    "/feed/atom/": 3,
-    # section or tag, articles, tags, bylines
-    "/section/social-care/feed/": 4,
-    "/tag/topic-0/feed/": 4,
+    # articles, tags, bylines, corrections (one prefetch: each entry carries its corrections)
+    "/feed/": 4,
+    "/feed/atom/": 4,
+    # section or tag, articles, tags, bylines, corrections
+    "/section/social-care/feed/": 5,
+    "/tag/topic-0/feed/": 5,
     # archive: count, page, tags, bylines
     "archive": 4,
 }
