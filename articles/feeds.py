@@ -1,5 +1,6 @@
 """RSS 2.0 and Atom feeds: site-wide, per section, per tag. Full sanitised content
-(body_html), authors, categories, publication and update times, absolute URLs from SITE_URL."""
+(body_html, then the article's corrections), authors, categories, publication and update
+times, absolute URLs from SITE_URL."""
 
 import re
 
@@ -7,7 +8,10 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 
 from articles.metadata import absolute
 from articles.models import Article, Section, SiteSettings, Tag
@@ -20,6 +24,32 @@ _RELATIVE = re.compile(r'(\s(?:href|src)=")/(?!/)')
 
 def absolute_html(html):
     return _RELATIVE.sub(rf"\1{settings.SITE_URL}/", html)
+
+
+def corrections_html(article):
+    """The article's corrections log, escaped, as on the article page: feed readers see a
+    correction in the entry itself, not only on the site (issue #6)."""
+    corrections = list(article.corrections.all())
+    if not corrections:
+        return ""
+    items = format_html_join(
+        "",
+        '<li id="correction-{}"><strong>{}</strong>, <time datetime="{}">{}</time>: {}</li>',
+        (
+            (
+                c.pk,
+                c.get_kind_display(),
+                c.published_at.isoformat(),
+                format_date(localtime(c.published_at), "j F Y, H:i"),
+                c.text,
+            )
+            for c in corrections
+        ),
+    )
+    return format_html(
+        '<section class="corrections"><h2>Corrections and updates</h2><ol>{}</ol></section>',
+        items,
+    )
 
 
 class ContentRssFeed(Rss201rev2Feed):
@@ -75,7 +105,7 @@ class ArticleFeed(Feed):
         return articles
 
     def items(self, obj=None):
-        articles = listed(Article.objects.published())
+        articles = listed(Article.objects.published()).prefetch_related("corrections")
         return self.filter_articles(articles, obj)[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -106,7 +136,7 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, item):
         return {
-            "content": absolute_html(item.body_html),
+            "content": absolute_html(item.body_html) + corrections_html(item),
             "author_names": [b.author.name for b in item.byline_set.all()],
         }
 

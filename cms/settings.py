@@ -266,6 +266,9 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip"
+# No "AXES: BEGIN version" line on every manage.py command; lockouts are still logged
+# (with the user name and client address that the lockout counts).
+AXES_VERBOSE = False
 # How many proxies (load balancer, CDN, nginx) in front of gunicorn append to
 # X-Forwarded-For; 0 trusts no forwarded header. Login lockout and comment/report rate
 # limits all read the client address through articles.client_ip.

@@ -85,3 +85,24 @@ def test_feed_escapes_hostile_headlines(client, news):
         assert entry.title == "Tom & Jerry <script>alert(1)</script> ]]>"
         assert "<script" not in entry.content[0].value
         assert "onerror" not in entry.content[0].value
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/section/social-care/feed/"])
+def test_entry_content_carries_the_articles_corrections_escaped(client, news, url):
+    """Issue #6: a correction reaches feed readers in the article's own entry, after the body."""
+    from articles.models import Correction
+
+    lead = news["lead"]
+    Correction.objects.create(
+        article=lead, kind=Correction.Kind.CORRECTION, text="We misspelt <b>Hamzah</b> & more."
+    )
+    Correction.objects.create(article=lead, kind=Correction.Kind.UPDATE, text="Council replied.")
+    _response, parsed = _parse(client, url)
+    entry = next(e for e in parsed.entries if e.link == SITE + lead.get_absolute_url())
+    content = entry.content[0].value
+    assert content.index("Second paragraph.") < content.index("Corrections and updates")
+    assert "<strong>Correction</strong>" in content and "<strong>Update</strong>" in content
+    assert "We misspelt &lt;b&gt;Hamzah&lt;/b&gt; &amp; more." in content
+    assert "<b>Hamzah</b>" not in content
+    others = [e for e in parsed.entries if e.link != entry.link]
+    assert others and all("Corrections and updates" not in e.content[0].value for e in others)

@@ -25,14 +25,14 @@ BUDGETS = {
     # article (+ republication record), tags, bylines, callouts, related picks,
     # corrections, related fallback, approved comments
     "lead": 8,
-    # page, tags, bylines
+    # page, tags, bylines (never counted)
     "/search/?q=standfirst": 3,
-    # articles, tags, bylines
-    "/feed/": 3,
-    "/feed/atom/": 3,
-    # section or tag, articles, tags, bylines
-    "/section/social-care/feed/": 4,
-    "/tag/topic-0/feed/": 4,
+    # articles, tags, bylines, corrections (one prefetch: each entry carries its corrections)
+    "/feed/": 4,
+    "/feed/atom/": 4,
+    # section or tag, articles, tags, bylines, corrections
+    "/section/social-care/feed/": 5,
+    "/tag/topic-0/feed/": 5,
     # archive: page, tags, bylines
     "archive": 3,
 }

@@ -1,5 +1,6 @@
 """The visibility sweep (CONVENTIONS 18): a draft, a scheduled, an expired and a published
-article, with unique marker titles none of which contains another, and every public surface
+article, with unique marker titles none of which contains another, each with a correction
+naming its marker, and every public surface (the corrections log and its feed included)
 checked for exactly the published one."""
 
 from datetime import timedelta
@@ -7,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -49,6 +50,12 @@ def sweep():
             featured=True,
             **({"published_at": now - timedelta(minutes=30)} | extra),
         )
+        # Something for /corrections/ and its feed to show (published) or hide (the rest).
+        Correction.objects.create(
+            article=articles[state],
+            text=f"{title} correction: a name was misspelt.",
+            published_at=now - timedelta(minutes=5),
+        )
     # A neighbour whose related block could show any of them (shared tag and section).
     neighbour = make_article(headline="Neighbour", section=section, tags=[tag])
     for position, state in enumerate(MARKERS):
@@ -77,6 +84,8 @@ def _surfaces(articles, neighbour):
         "/sitemap.xml",
         "/sitemap-articles.xml",
         "/sitemap-news.xml",
+        "/corrections/",
+        "/corrections/feed/",
         neighbour.get_absolute_url(),
         articles["published"].get_absolute_url(),
     ]
@@ -94,6 +103,8 @@ def test_only_the_published_marker_appears_anywhere(client, sweep):
             assert articles[state].slug not in body, (url, state)
         if "sitemap.xml" not in url:
             assert MARKERS["published"] in body or published_slug in body, url
+    for url in ("/corrections/", "/corrections/feed/", "/feed/", "/feed/atom/"):
+        assert f"{MARKERS['published']} correction" in client.get(url).content.decode(), url
 
 
 def test_unpublished_article_pages_are_404_for_readers(client, sweep):

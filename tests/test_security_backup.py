@@ -6,14 +6,42 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from PIL import Image
 
 from articles.backup import content_models
-from articles.models import Article, Callout, SiteSettings
-from tests.factories import make_article, make_author, make_section, make_staff, make_tag
+from articles.legal_hold import apply_hold
+from articles.models import (
+    Article,
+    AuditEntry,
+    BlockedTerm,
+    Callout,
+    Correction,
+    DoNotIdentify,
+    Helpline,
+    IdentificationSignOff,
+    ImageRendition,
+    LegalHold,
+    PolicyPage,
+    PreviewLink,
+    ProblemReport,
+    Republication,
+    SiteSettings,
+    SourceSnapshot,
+)
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_section,
+    make_staff,
+    make_tag,
+)
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -45,6 +73,44 @@ def make_content(media):
     (media / "inline" / "a.png").write_bytes(bytes(range(256)) * 40)
     (media / "nested" / "deeper").mkdir(parents=True)
     (media / "nested" / "deeper" / "b.bin").write_bytes(b"\x00\xff" * 1000)
+    make_editorial_and_trust_rows(first, second, editor, tags[0])
+
+
+def png(width=640, height=400):
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_editorial_and_trust_rows(first, second, editor, tag):
+    """A row of every other model of the app, made the way the site makes them."""
+    reply_to = make_comment(first, name="Zoë", body="First, with <b>tags</b>.")
+    make_comment(first, parent=reply_to, name="Ян", body="A reply.")
+    BlockedTerm.objects.create(term="Casino", note="spam")
+    # Article saves write revisions and audit entries; a new slug leaves an old path behind.
+    first.hero_image = SimpleUploadedFile("hero.png", png(), content_type="image/png")
+    first.hero_alt = "A teal square"
+    first.save(actor=editor, revision_note="Hero added")
+    first.slug = "report-renamed"
+    first.save(actor=editor)
+    PreviewLink.objects.create(article=second, created_by=editor, note="Legal, Sam")
+    AuditEntry.objects.create(article=first, actor=editor, action="corrected", detail={"n": 1})
+    Republication.objects.create(
+        article=first, publisher="Community Care", approved_by=editor, approved_at=timezone.now()
+    )
+    SourceSnapshot.objects.create(article=first, text="Original text, as received ✓")
+    correction = Correction.objects.create(article=first, text="The sum was £4m, not £40m.")
+    ProblemReport.objects.create(
+        article=first, message="Wrong sum", email="r@example.org", correction=correction
+    )
+    hold = LegalHold.objects.create(tag=tag, reason="Court order", created_by=editor)
+    apply_hold(hold, actor=editor)
+    Helpline.objects.create(name="Samaritans", phone="116 123", url="https://www.samaritans.org")
+    entry = DoNotIdentify.objects.create(article=first, term="Jo Bloggs", reason="anonymity")
+    IdentificationSignOff.objects.create(entry=entry, reason="Named in court", signed_by=editor)
+    PolicyPage.objects.create(
+        title="Corrections", slug="corrections", kind="corrections", body="*x*"
+    )
 
 
 def snapshot():
@@ -89,10 +155,13 @@ def test_round_trip_reproduces_every_row_and_file(tmp_path, media):
     call_command("import_content", str(backup), stdout=io.StringIO())
 
     after = snapshot()
+    every_model = {m._meta.label for m in apps.get_app_config("articles").get_models()}
+    assert {label for label, rows in before[0].items() if rows} == every_model
     for label in before[0]:
         assert after[0][label] == before[0][label], label
     assert after[1] == before[1]
     assert files(media) == before_files
+    assert all(Path(r.file.path).is_file() for r in ImageRendition.objects.all())
     assert not User.objects.get(username="édith").has_usable_password()
 
 

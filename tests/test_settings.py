@@ -47,6 +47,9 @@ def test_check_deploy_is_clean_in_production():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+    # Nothing else: no warnings, and no axes start-up banner on every command.
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
 
 
 def test_local_editor_is_refused_in_production():

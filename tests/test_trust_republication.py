@@ -75,6 +75,26 @@ def test_page_shows_attribution_noindex_and_canonical(client, seed_path):
     assert ">Republished</p>" in html
 
 
+def test_demo_seed_as_make_run_imports_it_claims_only_what_the_file_says(client, seed_path):
+    """`make run` imports the seed with --publish alone: the file names its publisher and
+    nothing else, so the page credits Community Care with no invented link, date or licence,
+    keeps our copy out of search (noindex) and, with no original URL, is canonical to itself."""
+    article = import_seed(seed_path)
+    record = article.republication
+    assert record.publisher == "Community Care"
+    assert (record.original_url, record.original_published_at) == ("", None)
+    assert record.licence == Republication.Licence.OTHER and record.permission_reference == ""
+    assert record.allowed_edits == Republication.Edits.NONE
+    assert record.search_policy == Republication.SearchPolicy.BOTH
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert '<p class="attribution">This article was first published by Community Care.</p>' in html
+    own = settings.SITE_URL + article.get_absolute_url()
+    assert re.findall(r'<link rel="canonical" href="([^"]*)">', html) == [own]
+    assert '<meta name="robots" content="noindex">' in html
+    assert "isBasedOn" not in html and "republished under" not in html
+    assert not re.search(r'(href|content|src)=""', html)
+
+
 @pytest.mark.parametrize(
     ("policy", "robots", "canonical_is_original", "indexable"),
     [
