@@ -35,7 +35,7 @@ NOT_RESTORED = {
 }
 # Shown on their own in a diff (headline, standfirst, body) or not worth showing.
 NOT_LISTED = {"headline", "standfirst", "body", "body_html", "version", "updated_at", "pub_date"}
-NOT_LISTED |= {"hero_renditions", "id", "created_at"}
+NOT_LISTED |= {"hero_renditions", "id", "created_at", "search_vector"}  # derived or internal
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORDS = re.compile(r"\s*\S+|\s+")
 
