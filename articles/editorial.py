@@ -35,7 +35,7 @@ NOT_RESTORED = {
 }
 # Shown on their own in a diff (headline, standfirst, body) or not worth showing.
 NOT_LISTED = {"headline", "standfirst", "body", "body_html", "version", "updated_at", "pub_date"}
-NOT_LISTED |= {"hero_renditions", "id", "created_at"}
+NOT_LISTED |= {"hero_renditions", "id", "created_at", "search_vector"}  # derived or internal
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORDS = re.compile(r"\s*\S+|\s+")
 
@@ -118,6 +118,8 @@ def snapshot(article):
     """Every field of the article, and its tags, bylines, callouts and related picks, as JSON."""
     data = {}
     for field in Article._meta.concrete_fields:
+        if field.name == "search_vector":
+            continue  # the search index, rebuilt from the text on every save
         value = field.value_from_object(article)
         data[field.attname] = value.name or "" if isinstance(value, FieldFile) else value
     data["tags"] = sorted(article.tags.values_list("pk", flat=True))

@@ -131,3 +131,25 @@ def describe(violations):
         + ", ".join(str(node["target"]) for node in v["nodes"][:5])
         for v in violations
     )
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly whether the browser tests ran, and where their screenshots are."""
+    outcomes = {}
+    for outcome in ("failed", "error", "passed", "skipped"):  # a failure wins
+        for report in terminalreporter.stats.get(outcome, []):
+            if "tests/browser/" in getattr(report, "nodeid", ""):
+                outcomes.setdefault(report.nodeid, outcome)
+    if not outcomes:
+        return
+    counts = {}
+    for outcome in outcomes.values():
+        counts[outcome] = counts.get(outcome, 0) + 1
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(counts.items()))
+    terminalreporter.write_sep("-", "browser tests (tests/browser)")
+    if counts.get("skipped") == len(outcomes):
+        reason = _missing() or "see the skip reasons above"
+        terminalreporter.write_line(f"SKIPPED all {len(outcomes)}: {reason}", yellow=True)
+    else:
+        terminalreporter.write_line(f"{summary} in {CHROMIUM}")
+        terminalreporter.write_line(f"screenshots: {SCREENSHOTS}")

@@ -8,7 +8,7 @@ from django.test import override_settings
 from articles.models import Comment, SiteSettings
 from tests.factories import make_article
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +18,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_a_reader_comments_without_javascript_or_cookies(browser, live_server):
     SiteSettings.load()
     article = make_article(headline="Browser story")
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     for width in (390, 1280):

@@ -13,7 +13,7 @@ from PIL import Image
 from articles.models import Article
 from tests.factories import make_article, make_author, make_section, make_staff, make_tag
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def article(tmp_path, settings):
 
 
 def test_change_page_and_article_page_at_390_and_1280(browser, live_server, article):
-    ARTIFACTS.mkdir(exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     client = Client()
     client.force_login(make_staff("shooter"))
     session = client.cookies[settings.SESSION_COOKIE_NAME].value

@@ -1,0 +1,66 @@
+"""Steps the journeys share: logging in through the admin's own form, and watching a page for
+console errors and failed requests."""
+
+import time
+
+from django.conf import settings
+
+
+def admin_url(path=""):
+    return f"/{settings.ADMIN_PATH}{path}"
+
+
+def log_in(page, username):
+    """Sign in through the real admin login form, as an editor does (factories' password)."""
+    page.goto(admin_url("login/"))
+    page.fill("#id_username", username)
+    page.fill("#id_password", "x")
+    page.click("input[type=submit]")
+    page.wait_for_selector("#user-tools")
+
+
+def wait_until(check, *, seconds=30, every=0.5):
+    """Poll check() until it is true or the bounded wait runs out; return its last value."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(every)
+
+
+class Watch:
+    """Collects console errors, failed requests and HTTP errors seen by a page."""
+
+    def __init__(self, page, allowed_statuses=()):
+        self.problems = []
+        self.allowed = set(allowed_statuses)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
+        page.on("requestfailed", self._failed)
+        page.on("response", self._response)
+
+    def _console(self, message):
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text}")
+
+    @staticmethod
+    def _favicon(url):
+        # Chromium asks every site for /favicon.ico; the admin pages declare no icon.
+        return url.endswith("/favicon.ico")
+
+    def _failed(self, request):
+        # The admin's autocomplete cancels its pending lookup when the editor types on.
+        if "/autocomplete/" in request.url and request.failure == "net::ERR_ABORTED":
+            return
+        self.problems.append(f"request failed: {request.url} {request.failure}")
+
+    def _response(self, response):
+        if response.status >= 400 and response.status not in self.allowed:
+            if self._favicon(response.url):
+                return
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+
+def horizontal_overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
