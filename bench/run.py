@@ -143,11 +143,19 @@ def manage(database, *args, timeout=1800):
     return run([str(BIN / "python"), "manage.py", *args], timeout=timeout, cwd=ROOT, env=env)
 
 
+def applied_migrations_are_ours(name):
+    """False when the database was migrated by another history (renamed or removed files):
+    migrating it again would fail, so it is generated anew."""
+    code, out = psql("SELECT name FROM django_migrations WHERE app = 'articles'", name)
+    ours = {p.stem for p in (ROOT / "articles" / "migrations").glob("0*.py")}
+    return code == 0 and set(out.split()) <= ours
+
+
 def prepare_database(articles):
     """standfirst_bench_<N>, generated once and reused while it still holds N articles."""
     name = f"standfirst_bench_{articles}"
     code, count = psql("SELECT count(*) FROM articles_article", name)
-    if code != 0 or count != str(articles):
+    if code != 0 or count != str(articles) or not applied_migrations_are_ours(name):
         log(f"Generating {articles:,} articles into {name} (reused by later runs)")
         psql(f"DROP DATABASE IF EXISTS {name}")
         code, out = psql(f"CREATE DATABASE {name}")
