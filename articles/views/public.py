@@ -38,6 +38,7 @@ from articles.trust import report_token
 PAGE_SIZE = 20
 HOME_FEATURED = 3
 HOME_LATEST = 10
+SECTION_HORIZON = 500
 HOME_PER_SECTION = 3
 BYLINES = Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
@@ -124,8 +125,11 @@ class HomeView(PublicListView):
     def section_lists(self, latest):
         """The newest few articles of each section not already on the page, in one query."""
         shown = self.shown + [a.pk for a in latest]
+        # Among the newest SECTION_HORIZON articles only: the numbering then sorts a few
+        # hundred rows, not the whole archive (a section silent that long is left out).
+        recent = self.published.order_by("-published_at", "-id").values("pk")[:SECTION_HORIZON]
         rows = (
-            self.published.filter(section__isnull=False)
+            self.published.filter(section__isnull=False, pk__in=recent)
             .exclude(pk__in=shown)
             .annotate(
                 row=Window(
