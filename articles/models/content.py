@@ -164,9 +164,6 @@ class ArticleQuerySet(models.QuerySet):
     def featured(self):
         return self.published().filter(featured=True)
 
-    def in_section(self, section):
-        return self.published().filter(section=section)
-
     def indexable(self):
         """Articles search engines may index as ours: sitemaps and the news sitemap use this."""
         return self.exclude(republication__search_policy__in=["canonical", "noindex", "both"])
