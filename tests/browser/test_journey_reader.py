@@ -144,7 +144,9 @@ def test_reader_journey(page, viewport, live_server, newsroom, axe, screenshot):
     screenshot(admin, "journey-moderator-approved")
     moderator.close()
 
-    page.goto(story.get_absolute_url())
+    # A reload asks the server again; a plain visit may show the browser's copy, which
+    # public pages allow for max-age (60 s), as a CDN would.
+    page.reload()
     comments = page.locator("#comments")
     assert "My mother's home has not been visited since 2023." in comments.inner_text()
     assert comments.locator(".comment-count").inner_text() == "(1)"
