@@ -100,25 +100,31 @@ def _rate_key(kind, value):
     return f"comment-rate:{kind}:{digest[:32]}"
 
 
-def over_rate_limit(ip, email):
-    """Count this post against the sender's IP and email; True when either is over the limit.
+def count_in_window(key, window):
+    """Count one more event under `key` in a window of `window` seconds; return the count.
 
     add() starts a window only if none exists and incr() is atomic in every Django cache
     backend we use (Redis INCR; locmem under its lock), so concurrent posts never share
-    or lose a count.
+    or lose a count. A key that vanished (expired, or Redis down) starts again at 1.
+    The one rate counter: comments and readers' reports both use it.
     """
+    cache.add(key, 0, timeout=window)
+    try:
+        return cache.incr(key)
+    except ValueError:
+        cache.add(key, 1, timeout=window)
+        return 1
+
+
+def over_rate_limit(ip, email):
+    """Count this post against the sender's IP and email; True when either is over the limit."""
     limit = settings.STANDFIRST_COMMENT_RATE_LIMIT
     window = settings.STANDFIRST_COMMENT_RATE_WINDOW
-    over = False
-    for key in (_rate_key("ip", ip or ""), _rate_key("email", email)):
-        cache.add(key, 0, timeout=window)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the window expired between add() and incr()
-            cache.add(key, 1, timeout=window)
-            count = 1
-        over = over or count > limit
-    return over
+    counts = [
+        count_in_window(_rate_key("ip", ip or ""), window),
+        count_in_window(_rate_key("email", email), window),
+    ]
+    return max(counts) > limit
 
 
 def is_blocked(name, email, body):

@@ -4,7 +4,7 @@ import time
 
 import pytest
 from django.core import signing
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from articles.models import Article, Correction, ProblemReport
@@ -127,3 +127,14 @@ def test_the_pages_token_measures_fill_time_from_the_page(client):
     printed = html.split('name="token" value="', 1)[1].split('"', 1)[0]
     response = report(client, article, token=printed)  # sent at once: a bot's speed
     assert response.status_code == 400 and b"take a moment" in response.content
+
+
+def test_a_report_is_taken_while_redis_is_down(client):
+    """The rate counter treats an unreachable cache as a fresh window, never a 500."""
+    down = {
+        "default": {"BACKEND": "cms.cache.DegradingRedisCache", "LOCATION": "redis://127.0.0.1:1/0"}
+    }
+    with override_settings(CACHES=down):
+        response = report(client, make_article())
+    assert response.status_code == 201
+    assert ProblemReport.objects.count() == 1

@@ -5,7 +5,6 @@ import time
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
 from articles.client_ip import client_ip
+from articles.comments import count_in_window
 from articles.comments import ip_hash as hash_ip
 from articles.models import Article, Correction, PolicyPage, ProblemReport, SiteSettings
 from articles.origin import require_same_origin
@@ -127,9 +127,7 @@ def report_problem(request, pk):
     if age < REPORT_MIN_SECONDS:
         return _report_page(request, article, 400, errors=["Please take a moment to write it."])
     ip_hash = hash_ip(client_ip(request))
-    key = f"report-rate:{ip_hash}"
-    cache.add(key, 0, 3600)
-    if cache.incr(key) > REPORT_LIMIT:
+    if count_in_window(f"report-rate:{ip_hash}", 3600) > REPORT_LIMIT:
         response = _report_page(
             request, article, 429, errors=["Too many reports: try again later."]
         )
