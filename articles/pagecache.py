@@ -1,17 +1,24 @@
-"""The outermost middleware: whole public pages from the cache, and headers a CDN can trust.
+"""Whole public pages from the cache, and headers a CDN can trust.
 
-It runs before sessions, auth and CSRF, so a hit costs one cache round trip and no SQL. It
-stores the final response, after every inner middleware added its headers. Only anonymous
-GET/HEAD requests for public paths are served or stored; anything with a session cookie,
-an Authorization header, a Set-Cookie, a Vary or a private/no-cache Cache-Control passes by
-untouched (and is marked private when nothing else said how to cache it).
+Two doors, one set of rules. `PageCacheApp` wraps the WSGI application (cms/wsgi.py): a hit
+is answered from the WSGI environ before Django builds a request or runs any middleware,
+which is most of what a hit used to cost. `PageCacheMiddleware`, the outermost middleware,
+stores the final response (after every inner middleware added its headers) and answers hits
+itself when Django is entered another way (the test client, runserver, ASGI).
+
+Only anonymous GET/HEAD requests for public paths are served or stored; anything with a
+session cookie, an Authorization header, a Set-Cookie, a Vary or a private/no-cache
+Cache-Control passes by untouched (and is marked private when nothing else said how to
+cache it).
 """
 
 import hashlib
 import time
+from http import HTTPStatus
 
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.cookie import parse_cookie
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
@@ -19,6 +26,70 @@ from articles import cache as content_cache
 
 # Headers a 304 repeats from the full response (RFC 9110 section 15.4.5).
 NOT_MODIFIED_HEADERS = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary")
+# The WSGI door leaves its cache lookup here, so a miss is not looked up twice.
+LOOKED_UP = "standfirst.page_cache"
+
+
+class PageCache:
+    """The rules: which requests may be answered from the cache, under which key, and how."""
+
+    def __init__(self):
+        self.enabled = settings.STANDFIRST_PAGE_CACHE
+        self.excluded = tuple(settings.STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS)
+        self.session_cookie = settings.SESSION_COOKIE_NAME
+
+    def is_public_request(self, environ):
+        return (
+            environ["REQUEST_METHOD"] in ("GET", "HEAD")
+            and not self._has_session(environ.get("HTTP_COOKIE"))
+            and "HTTP_AUTHORIZATION" not in environ
+            and not environ.get("PATH_INFO", "/").startswith(self.excluded)
+        )
+
+    def _has_session(self, cookie_header):
+        # The substring test keeps a cookie-less or session-less hit cheap; parse_cookie is
+        # how Django itself reads request.COOKIES.
+        return bool(cookie_header) and (
+            self.session_cookie in cookie_header
+            and self.session_cookie in parse_cookie(cookie_header)
+        )
+
+    def key(self, environ):
+        # Scheme and host are part of the page: a redirect to https or another host must
+        # never be answered to the wrong request. The host was validated when the entry
+        # was stored (a bad host never produces a storable response).
+        raw = "{}://{}{}{}?{}".format(
+            environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme")),
+            environ.get("HTTP_HOST", ""),
+            environ.get("SCRIPT_NAME", ""),
+            environ.get("PATH_INFO", "/"),
+            environ.get("QUERY_STRING", ""),
+        )
+        return "standfirst:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+
+    def look_up(self, environ):
+        """(key, entry or None, version); one cache round trip. Version None: cache down."""
+        key = self.key(environ)
+        entry, version = content_cache.get_current(key)
+        if entry is not None and time.time() >= entry[4]:
+            entry = None  # past the next scheduled publish or expiry
+        return key, entry, version
+
+    def answer(self, environ, entry):
+        """(status, headers, body) for a hit: the stored page, or 304 if the client has it."""
+        status, headers, body, last_modified, _ = entry
+        if status == 200 and _client_is_current(environ, headers["ETag"], last_modified):
+            return 304, {k: headers[k] for k in NOT_MODIFIED_HEADERS if k in headers}, b""
+        return status, headers, body
+
+
+def _client_is_current(environ, etag, last_modified):
+    """Conditional GET as RFC 9110 orders it: If-None-Match wins over If-Modified-Since."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        return _etag_matches(if_none_match, etag)
+    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    return since is not None and last_modified is not None and last_modified <= since
 
 
 def _etag_matches(header, etag):
@@ -28,29 +99,50 @@ def _etag_matches(header, etag):
     return any(tag.strip().removeprefix("W/") == weak for tag in header.split(","))
 
 
+class PageCacheApp:
+    """WSGI wrapper: a cache hit never enters Django (no request object, no middleware)."""
+
+    def __init__(self, application):
+        self.application = application
+        self.rules = PageCache()
+
+    def __call__(self, environ, start_response):
+        rules = self.rules
+        if not (rules.enabled and rules.is_public_request(environ)):
+            return self.application(environ, start_response)
+        found = environ[LOOKED_UP] = rules.look_up(environ)
+        entry = found[1]
+        if entry is None:
+            return self.application(environ, start_response)
+        status, headers, body = rules.answer(environ, entry)
+        header_list = list(headers.items())
+        if status != 304 and "Content-Length" not in headers:
+            header_list.append(("Content-Length", str(len(body))))
+        start_response(f"{status} {HTTPStatus(status).phrase}", header_list)
+        return [] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.enabled = settings.STANDFIRST_PAGE_CACHE
+        self.rules = PageCache()
         self.timeout = settings.STANDFIRST_PAGE_CACHE_TIMEOUT
         self.public_cache_control = settings.STANDFIRST_PUBLIC_CACHE_CONTROL
         self.statuses = frozenset(settings.STANDFIRST_PAGE_CACHE_STATUSES)
-        self.excluded = tuple(settings.STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS)
-        self.session_cookie = settings.SESSION_COOKIE_NAME
 
     def __call__(self, request):
-        if not self._is_public_request(request):
+        environ = request.META
+        if not self.rules.is_public_request(environ):
             response = self.get_response(request)
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
 
-        key = None
-        if self.enabled:
-            key = self._key(request)
-            entry, version = content_cache.get_current(key)
-            if entry is not None and time.time() < entry[4]:
-                return self._from_entry(request, entry)
+        key = version = None
+        if self.rules.enabled:
+            key, entry, version = environ.pop(LOOKED_UP, None) or self.rules.look_up(environ)
+            if entry is not None:
+                return self._from_entry(environ, entry)
 
         response = self.get_response(request)
         if not self._is_shareable(response):
@@ -66,26 +158,6 @@ class PageCacheMiddleware:
             last_modified=parse_http_date_safe(response["Last-Modified"]),
             response=response,
         )
-
-    def _is_public_request(self, request):
-        return (
-            request.method in ("GET", "HEAD")
-            and self.session_cookie not in request.COOKIES
-            and "HTTP_AUTHORIZATION" not in request.META
-            and not request.path.startswith(self.excluded)
-        )
-
-    def _key(self, request):
-        # Scheme and host are part of the page: a redirect to https or another host must
-        # never be answered to the wrong request. The host was validated when the entry
-        # was stored (a bad host never produces a storable response).
-        raw = "{}://{}{}?{}".format(
-            request.META.get("HTTP_X_FORWARDED_PROTO", request.META.get("wsgi.url_scheme")),
-            request.META.get("HTTP_HOST", ""),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-        )
-        return "standfirst:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
     def _is_shareable(self, response):
         if response.status_code not in self.statuses or response.streaming:
@@ -118,23 +190,11 @@ class PageCacheMiddleware:
         # Cache backends count whole seconds; the entry's own deadline is exact.
         content_cache.set_current(key, entry, version, int(lifetime) + 1)
 
-    def _from_entry(self, request, entry):
-        status, headers, body, last_modified, _ = entry
-        if status == 200 and self._client_is_current(request, headers["ETag"], last_modified):
-            return self._not_modified(headers)
+    def _from_entry(self, environ, entry):
+        status, headers, body = self.rules.answer(environ, entry)
+        if status == 304:
+            response = HttpResponseNotModified()
+            for name, value in headers.items():
+                response[name] = value
+            return response
         return HttpResponse(body, status=status, headers=headers)
-
-    def _client_is_current(self, request, etag, last_modified):
-        """Conditional GET as RFC 9110 orders it: If-None-Match wins over If-Modified-Since."""
-        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
-        if if_none_match is not None:
-            return _etag_matches(if_none_match, etag)
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        return since is not None and last_modified is not None and last_modified <= since
-
-    def _not_modified(self, headers):
-        response = HttpResponseNotModified()
-        for name in NOT_MODIFIED_HEADERS:
-            if name in headers:
-                response[name] = headers[name]
-        return response

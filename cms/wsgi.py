@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn."""
+"""WSGI entry point for gunicorn: the page cache's fast door, then Django."""
 
 import os
 
@@ -6,4 +6,8 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings")
 
-application = get_wsgi_application()
+django_application = get_wsgi_application()
+
+from articles.pagecache import PageCacheApp  # noqa: E402 - needs the configured settings
+
+application = PageCacheApp(django_application)

@@ -261,3 +261,98 @@ def test_pending_comments_keep_the_cache_and_moderation_refreshes_it(
     changelist = "/admin/articles/comment/"
     admin_client.post(changelist, {"action": "approve", "_selected_action": [pending.pk]})
     assert b"Held for a moderator." in client.get(url).content
+
+
+class WsgiCall:
+    """Calls the WSGI application as gunicorn does: a plain environ, start_response."""
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, path, method="GET", **headers):
+        from wsgiref.util import setup_testing_defaults
+
+        environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver"}
+        environ.update({"HTTP_" + k.upper(): v for k, v in headers.items()})
+        setup_testing_defaults(environ)
+        started = {}
+
+        def start_response(status, header_list, exc_info=None):
+            started["status"] = int(status.split()[0])
+            started["headers"] = dict(header_list)
+
+        body = b"".join(self.application(environ, start_response))
+        return started["status"], started["headers"], body
+
+
+@pytest.fixture
+def wsgi():
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from articles.pagecache import PageCacheApp
+
+    return WsgiCall(PageCacheApp(WSGIHandler()))
+
+
+def test_the_deployed_wsgi_application_answers_hits_before_django():
+    from cms.wsgi import application
+
+    from articles.pagecache import PageCacheApp
+
+    assert isinstance(application, PageCacheApp)
+
+
+def test_a_wsgi_hit_skips_django_and_sends_the_same_page(
+    wsgi, article, django_assert_num_queries, monkeypatch
+):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    url = article.get_absolute_url()
+    status, first_headers, first_body = wsgi(url)
+    assert status == 200 and b"Cached headline" in first_body
+    entered = []
+    monkeypatch.setattr(WSGIHandler, "__call__", lambda *args: entered.append(args))
+    with django_assert_num_queries(0):
+        status, headers, body = wsgi(url)
+        head_status, head_headers, head_body = wsgi(url, method="HEAD")
+        not_modified = wsgi(url, if_none_match=first_headers["ETag"])
+    assert entered == []  # Django never saw these three requests
+    assert status == 200 and body == first_body
+    assert headers["Content-Length"] == str(len(body))
+    for name in ("Cache-Control", "ETag", "Last-Modified", "X-Frame-Options", "Content-Type"):
+        assert headers[name] == first_headers[name]
+    assert "Set-Cookie" not in headers and "Vary" not in headers
+    assert head_status == 200 and head_body == b"" and head_headers["ETag"] == headers["ETag"]
+    assert not_modified[0] == 304 and not_modified[2] == b""
+    assert not_modified[1]["ETag"] == headers["ETag"]
+    assert not_modified[1]["Cache-Control"] == PUBLIC
+
+
+def test_the_wsgi_door_sees_changes_sessions_and_posts(wsgi, article):
+    url = article.get_absolute_url()
+    wsgi(url)
+    article.headline = "Changed behind the door"
+    article.save()
+    assert b"Changed behind the door" in wsgi(url)[2]
+    # A session cookie (an editor) is always rendered for that visitor, never from the cache.
+    status, headers, _ = wsgi(url, cookie="theme=dark; sessionid=not-a-real-session")
+    assert status == 200 and "private" in headers["Cache-Control"]
+    status, headers, _ = wsgi(url, cookie="theme=dark")
+    assert headers["Cache-Control"] == PUBLIC
+    # A POST is always passed to Django, never answered with the cached page.
+    status, headers, body = wsgi(url, method="POST")
+    assert "public" not in headers.get("Cache-Control", "") and b"Changed behind" not in body
+
+
+def test_the_wsgi_door_passes_everything_through_when_the_cache_is_off(settings, article):
+    from django.core.handlers.wsgi import WSGIHandler
+
+    from articles.pagecache import PageCacheApp
+
+    settings.STANDFIRST_PAGE_CACHE = False
+    wsgi = WsgiCall(PageCacheApp(WSGIHandler()))
+    url = article.get_absolute_url()
+    first = wsgi(url)
+    article.headline = "Rendered every time"
+    article.save()
+    assert first[0] == 200 and b"Rendered every time" in wsgi(url)[2]
