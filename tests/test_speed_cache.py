@@ -295,9 +295,8 @@ def wsgi():
 
 
 def test_the_deployed_wsgi_application_answers_hits_before_django():
-    from cms.wsgi import application
-
     from articles.pagecache import PageCacheApp
+    from cms.wsgi import application
 
     assert isinstance(application, PageCacheApp)
 
