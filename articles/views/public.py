@@ -43,8 +43,13 @@ HOME_PER_SECTION = 3
 BYLINES = Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
 
-def listed(queryset):
-    """What every article list needs in a fixed number of queries, whatever its length."""
+def listed(queryset, *, body=False):
+    """What every article list needs in a fixed number of queries, whatever its length.
+
+    Without the search index column, which no page shows, and without the Markdown source
+    unless asked (a list shows standfirsts; the article page counts the body's words).
+    """
+    queryset = queryset.defer("search_vector") if body else queryset.defer("search_vector", "body")
     return with_comment_counts(queryset.select_related("section").prefetch_related("tags", BYLINES))
 
 
@@ -269,7 +274,7 @@ def _old_path_redirect(request):
 def with_page_relations(articles):
     """The article page's relations, prefetched: a constant number of queries."""
     return (
-        listed(articles)
+        listed(articles, body=True)
         .select_related("republication")
         .prefetch_related(
             Prefetch("callouts", queryset=Callout.objects.active()),
