@@ -26,7 +26,7 @@ def _any_of(pools):
 def related_articles(article, count=None):
     """Editor picks in their order, then published articles sharing the most tags, then the
     same section, newest first; never the article itself, never twice, at most `count`.
-    The fill looks at recent articles only (the newest CANDIDATES per tag and in the section).
+    The fill looks at recent articles only (CANDIDATES per tag and in the section).
 
     Expects `article.related_links` prefetched with published targets and `article.tags`
     prefetched (as the article view does), so it costs one query at most.
@@ -44,16 +44,22 @@ def related_articles(article, count=None):
         return picks
     tag_ids = [tag.pk for tag in article.tags.all()]
     # Candidates, bounded so the page costs the same at 1,000 or 100,000 articles: the
-    # newest CANDIDATES carrying each of the article's tags (an index-only scan of the
-    # tag's newest rows) and the newest CANDIDATES in its section; one UNION, one query.
+    # newest CANDIDATES published articles in the article's section, and for each of its
+    # tags the CANDIDATES published articles added last (walking the tag's rows in the
+    # (tag, article) index); one UNION, one query. The pools only bound the search: the
+    # public rule (published(), not expired, not sensitive) is applied to the result.
+    published = Article.Status.PUBLISHED
     through = Article.tags.through.objects
     pools = [
-        through.filter(tag_id=tag_id).order_by("-article_id").values("article_id")[:CANDIDATES]
+        through.filter(tag_id=tag_id, article__status=published)
+        .order_by("-article_id")
+        .values("article_id")[:CANDIDATES]
         for tag_id in tag_ids
     ]
     if article.section_id:
         pools.append(
-            Article.objects.filter(section_id=article.section_id)
+            Article.objects.published()
+            .filter(section_id=article.section_id)
             .order_by("-published_at", "-id")
             .values("pk")[:CANDIDATES]
         )

@@ -112,3 +112,22 @@ def test_the_page_shows_the_block(client, world):
         block.index("Three tags, old") < block.index("Two tags, new") < block.index("Two tags, old")
     )
     assert block.count("<li>") == 4
+
+
+def test_drafts_do_not_crowd_published_candidates_out(world, monkeypatch):
+    """The candidate pools are bounded (CANDIDATES each); a newsroom's pile of newer drafts
+    in the same section and tags must not fill them and leave the block empty."""
+    import articles.related
+
+    monkeypatch.setattr(articles.related, "CANDIDATES", 2)
+    subject = world["subject"]
+    for n in range(3):
+        make_article(
+            headline=f"Newer draft {n}",
+            section=subject.section,
+            tags=list(subject.tags.all()),
+            status="draft",
+            published_at=None,
+        )
+    related = _related(subject, 3)
+    assert len(related) == 3 and not any("draft" in headline.lower() for headline in related)
