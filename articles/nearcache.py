@@ -12,6 +12,7 @@ Only with Redis: a per-process cache is already in the worker's memory.
 
 import collections
 import logging
+import threading
 import time
 
 from django.conf import settings
@@ -39,20 +40,27 @@ class NearCache:
         self.trusted_until = 0.0
         self.subscription = None
         self.retry_at = 0.0
+        # Gunicorn's sync workers serve one request at a time; a threaded server must not
+        # read the subscription's socket from two threads at once.
+        self.lock = threading.Lock()
 
     def get(self, key):
         """The copy of this page if it was made under the version current now, else None."""
-        version = self._heard_version()
-        found = self.pages.get(key) if version else None
-        if found is None or found[0] != version:
-            return None
-        self.pages.move_to_end(key)
-        return found[1]
+        with self.lock:
+            version = self._heard_version()
+            found = self.pages.get(key) if version else None
+            if found is None or found[0] != version:
+                return None
+            self.pages.move_to_end(key)
+            return found[1]
 
     def confirm(self, version):
         """A round trip to Redis read `version` as current: trust it for a while."""
-        if not version:
-            return
+        if version:
+            with self.lock:
+                self._confirm(version)
+
+    def _confirm(self, version):
         now = time.monotonic()
         if self.subscription is None:
             # Subscribed after `version` was read: a bump in between would go unheard, so
@@ -67,6 +75,10 @@ class NearCache:
         size = len(entry[2]) + OVERHEAD_BYTES
         if size > self.max_bytes // 16:
             return  # one huge page would push out many ordinary ones
+        with self.lock:
+            self._put(key, version, entry, size)
+
+    def _put(self, key, version, entry, size):
         old = self.pages.pop(key, None)
         if old is not None:
             self.size -= old[2]

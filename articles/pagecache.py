@@ -105,8 +105,11 @@ def _client_is_current(environ, etag, last_modified):
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return _etag_matches(if_none_match, etag)
-    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and last_modified is not None and last_modified <= since
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since is None or last_modified is None:
+        return False
+    since = parse_http_date_safe(if_modified_since)
+    return since is not None and last_modified <= since
 
 
 def _etag_matches(header, etag):

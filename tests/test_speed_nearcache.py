@@ -97,9 +97,7 @@ def test_a_change_made_by_another_worker_is_heard_at_once(redis_cache, client):
         time.sleep(0.01)
 
 
-def test_a_silent_subscription_is_trusted_for_one_second_at_most(
-    redis_cache, client, monkeypatch
-):
+def test_a_silent_subscription_is_trusted_for_one_second_at_most(redis_cache, client, monkeypatch):
     article = make_article(headline="Before the change")
     url = article.get_absolute_url()
     warm(client, url)
