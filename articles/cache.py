@@ -15,6 +15,8 @@ from django.db import transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from articles import nearcache
+
 logger = logging.getLogger(__name__)
 
 VERSION_KEY = "standfirst:content-version"
@@ -35,11 +37,14 @@ def current_version():
 
 
 def bump_version():
+    """A new content version, told at once to every worker's copies (articles.nearcache)."""
     try:
         try:
-            cache.incr(VERSION_KEY)
+            version = cache.incr(VERSION_KEY)
         except ValueError:  # missing (first change, or evicted)
-            cache.set(VERSION_KEY, _new_version(), None)
+            version = _new_version()
+            cache.set(VERSION_KEY, version, None)
+        nearcache.publish(version)
     except Exception:  # an unreachable cache must not fail an editor's save
         logger.exception("Could not bump the content version; cached pages may be stale")
 

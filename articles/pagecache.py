@@ -23,6 +23,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles import cache as content_cache
+from articles.nearcache import near_cache
 
 # Headers a 304 repeats from the full response (RFC 9110 section 15.4.5).
 NOT_MODIFIED_HEADERS = ("Cache-Control", "Content-Location", "Date", "ETag", "Expires", "Vary")
@@ -37,6 +38,7 @@ class PageCache:
         self.enabled = settings.STANDFIRST_PAGE_CACHE
         self.excluded = tuple(settings.STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS)
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        self.near = near_cache() if self.enabled else None
 
     def is_public_request(self, environ):
         return (
@@ -68,12 +70,27 @@ class PageCache:
         return "standfirst:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
 
     def look_up(self, environ):
-        """(key, entry or None, version); one cache round trip. Version None: cache down."""
+        """(key, entry or None, version). From this worker's copies when the version has not
+        moved (no round trip), else one cache round trip. Version None: the cache is down."""
         key = self.key(environ)
+        near = self.near
+        if near is not None:
+            entry = near.get(key)
+            if entry is not None and time.time() < entry[4]:
+                return key, entry, near.version
         entry, version = content_cache.get_current(key)
+        if near is not None:
+            near.confirm(version)
+            if entry is not None:
+                near.put(key, version, entry)
         if entry is not None and time.time() >= entry[4]:
             entry = None  # past the next scheduled publish or expiry
         return key, entry, version
+
+    def store(self, key, version, entry, timeout):
+        content_cache.set_current(key, entry, version, timeout)
+        if self.near is not None:
+            self.near.put(key, version, entry)
 
     def answer(self, environ, entry):
         """(status, headers, body) for a hit: the stored page, or 304 if the client has it."""
@@ -88,8 +105,11 @@ def _client_is_current(environ, etag, last_modified):
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
         return _etag_matches(if_none_match, etag)
-    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
-    return since is not None and last_modified is not None and last_modified <= since
+    if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if if_modified_since is None or last_modified is None:
+        return False
+    since = parse_http_date_safe(if_modified_since)
+    return since is not None and last_modified <= since
 
 
 def _etag_matches(header, etag):
@@ -188,7 +208,7 @@ class PageCacheMiddleware:
             time.time() + lifetime,
         )
         # Cache backends count whole seconds; the entry's own deadline is exact.
-        content_cache.set_current(key, entry, version, int(lifetime) + 1)
+        self.rules.store(key, version, entry, int(lifetime) + 1)
 
     def _from_entry(self, environ, entry):
         status, headers, body = self.rules.answer(environ, entry)

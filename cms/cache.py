@@ -63,6 +63,10 @@ class DegradingRedisCache(RedisCache):
         super().__init__(server, params)
         self._class = ReusedClientRedisCacheClient
 
+    def redis_client(self):
+        """The redis client under the cache, for what Django's cache API lacks (pub/sub)."""
+        return self._cache.get_client(write=True)
+
     get = _degrade(_default)(RedisCache.get)
     set = _degrade(None)(RedisCache.set)
     add = _degrade(False)(RedisCache.add)

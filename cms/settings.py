@@ -304,6 +304,8 @@ STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 
 # see another worker's invalidation. Also switches the cached layout context.
 STANDFIRST_PAGE_CACHE = env_bool("STANDFIRST_PAGE_CACHE", bool(REDIS_URL))
 STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
+# Each worker's own copies of its hottest pages, checked against Redis pub/sub (with Redis).
+STANDFIRST_PAGE_CACHE_NEAR_MB = int(env("STANDFIRST_PAGE_CACHE_NEAR_MB", "16"))
 STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
 # Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.
 STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (

@@ -40,6 +40,8 @@ HOME_FEATURED = 3
 HOME_LATEST = 10
 SECTION_HORIZON = 500
 HOME_PER_SECTION = 3
+# Columns no list shows: the search index and the Markdown source.
+NOT_LISTED = ("search_vector", "body")
 BYLINES = Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
 
@@ -49,7 +51,7 @@ def listed(queryset, *, body=False):
     Without the search index column, which no page shows, and without the Markdown source
     unless asked (a list shows standfirsts; the article page counts the body's words).
     """
-    queryset = queryset.defer("search_vector") if body else queryset.defer("search_vector", "body")
+    queryset = queryset.defer("search_vector") if body else queryset.defer(*NOT_LISTED)
     return with_comment_counts(queryset.select_related("section").prefetch_related("tags", BYLINES))
 
 
@@ -100,7 +102,9 @@ class HomeView(PublicListView):
     paginate_by = HOME_LATEST
 
     def get_context_data(self, **kwargs):
-        published = with_comment_counts(Article.objects.published().select_related("section"))
+        published = with_comment_counts(
+            Article.objects.published().defer(*NOT_LISTED).select_related("section")
+        )
         first_page = self.request.GET.get("page", "1") == "1"
         # Every page leaves the featured few out of "Latest", so page boundaries stay put.
         featured = list(published.filter(featured=True)[:HOME_FEATURED])
