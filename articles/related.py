@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 
 from articles.models import Article
 
-CANDIDATES = 200
+CANDIDATES = 100
 # What a related link shows (headline, date, URL) and is_published() reads: not the body.
 CARD_FIELDS = ("id", "headline", "slug", "pub_date", "published_at", "status", "expires_at")
 
