@@ -264,13 +264,18 @@ def test_pending_comments_keep_the_cache_and_moderation_refreshes_it(
 
 
 class WsgiCall:
-    """Calls the WSGI application as gunicorn does: a plain environ, start_response."""
+    """Calls the WSGI application as gunicorn does: a plain environ, start_response, and
+    close() on the body. Like Django's test client, it keeps Django's request signals from
+    closing the database connection that holds the test's transaction."""
 
     def __init__(self, application):
         self.application = application
 
     def __call__(self, path, method="GET", **headers):
         from wsgiref.util import setup_testing_defaults
+
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
 
         environ = {"REQUEST_METHOD": method, "PATH_INFO": path, "HTTP_HOST": "testserver"}
         environ.update({"HTTP_" + k.upper(): v for k, v in headers.items()})
@@ -281,7 +286,18 @@ class WsgiCall:
             started["status"] = int(status.split()[0])
             started["headers"] = dict(header_list)
 
-        body = b"".join(self.application(environ, start_response))
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = self.application(environ, start_response)
+            try:
+                body = b"".join(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
         return started["status"], started["headers"], body
 
 
