@@ -31,8 +31,9 @@ OVERHEAD_BYTES = 1024
 class NearCache:
     """Pages by cache key: (version, entry, size), least recently used first."""
 
-    def __init__(self, redis, max_bytes):
+    def __init__(self, redis, max_bytes, backend=None):
         self.redis = redis
+        self.backend = backend  # the cache backend it belongs to (tests swap backends)
         self.max_bytes = max_bytes
         self.pages = collections.OrderedDict()
         self.size = 0
@@ -102,8 +103,8 @@ class NearCache:
         return self.version
 
     def _subscribe(self, now):
+        subscription = self.redis().pubsub()
         try:
-            subscription = self.redis().pubsub()
             subscription.subscribe(CHANNEL)
             # Wait for Redis to confirm, so no version published from now on is missed.
             confirmed = subscription.get_message(timeout=1.0)
@@ -111,19 +112,24 @@ class NearCache:
                 raise RedisError("no subscription confirmation")
         except (RedisError, OSError) as exc:
             logger.warning("Cannot subscribe to content versions (retrying later): %s", exc)
+            _close(subscription)
             self.retry_at = now + RETRY_SECONDS
             return
         self.subscription = subscription
         self.trusted_until = 0.0
 
     def _unsubscribe(self):
-        try:
-            self.subscription.close()
-        except Exception:  # already broken; closing is best effort
-            logger.debug("Closing the subscription failed", exc_info=True)
+        _close(self.subscription)
         self.subscription = None
         self.retry_at = time.monotonic() + RETRY_SECONDS
         self.trusted_until = 0.0
+
+
+def _close(subscription):
+    try:
+        subscription.close()  # gives its connection back to the pool
+    except Exception:  # already broken; closing is best effort
+        logger.debug("Closing the subscription failed", exc_info=True)
 
 
 _near = None
@@ -141,8 +147,7 @@ def near_cache():
     if not max_bytes or redis is None:
         return None
     if _near is None or _near.backend is not backend or _near.max_bytes != max_bytes:
-        _near = NearCache(redis, max_bytes)
-        _near.backend = backend
+        _near = NearCache(redis, max_bytes, backend)
     return _near
 
 
