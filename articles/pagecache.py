@@ -79,12 +79,12 @@ class PageCache:
             if entry is not None and time.time() < entry[4]:
                 return key, entry, near.version
         entry, version = content_cache.get_current(key)
+        if entry is not None and time.time() >= entry[4]:
+            entry = None  # past the next scheduled publish or expiry
         if near is not None:
             near.confirm(version)
             if entry is not None:
                 near.put(key, version, entry)
-        if entry is not None and time.time() >= entry[4]:
-            entry = None  # past the next scheduled publish or expiry
         return key, entry, version
 
     def store(self, key, version, entry, timeout):

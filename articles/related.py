@@ -70,15 +70,18 @@ def related_articles(article, count=None):
     pools = _candidate_pools(article, tag_ids)
     if pools is None:
         return picks
-    through = Article.tags.through.objects
-    shared_tags = Coalesce(
-        Subquery(
-            through.filter(article=OuterRef("pk"), tag__in=tag_ids)
-            .values("article")
-            .annotate(n=Count("*"))
-            .values("n")
-        ),
-        0,
+    shared_tags = (
+        Coalesce(
+            Subquery(
+                Article.tags.through.objects.filter(article=OuterRef("pk"), tag__in=tag_ids)
+                .values("article")
+                .annotate(n=Count("*"))
+                .values("n")
+            ),
+            0,
+        )
+        if tag_ids
+        else Value(0, output_field=IntegerField())
     )
     fallback = (
         # An editor may pick a sensitive story; the automatic fill never does.
@@ -88,7 +91,7 @@ def related_articles(article, count=None):
         .exclude(pk__in=seen)
         .only(*CARD_FIELDS)
         .annotate(
-            shared_tags=shared_tags if tag_ids else Value(0, output_field=IntegerField()),
+            shared_tags=shared_tags,
             in_section=Case(
                 When(section_id=article.section_id, then=Value(1)),
                 default=Value(0),
