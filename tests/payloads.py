@@ -135,3 +135,20 @@ def assert_no_executable_script(html):
     """Fail if the HTML could run script. Public pages need none, so none is allowed."""
     problems = executable_script(html)
     assert problems == [], problems
+
+
+def assert_import_refused(tmp_path, content, message):
+    """import_article refuses a file with `message` and leaves no article or callout."""
+    import io
+
+    import pytest
+    from django.core.management import CommandError, call_command
+
+    from articles.models import Article, Callout
+
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match=message):
+        call_command("import_article", str(bad), stdout=io.StringIO())
+    assert Article.objects.count() == 0
+    assert Callout.objects.count() == 0

@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.importer import escape_markdown, parse
 from articles.models import Article, Callout
+from tests.payloads import assert_import_refused
 
 pytestmark = pytest.mark.django_db
 
@@ -74,12 +75,7 @@ def test_import_without_publish_is_a_draft(seed_path):
     ],
 )
 def test_bad_files_are_refused_and_create_nothing(tmp_path, content, message):
-    bad = tmp_path / "bad.txt"
-    bad.write_bytes(content)
-    with pytest.raises(CommandError, match=message):
-        call_command("import_article", str(bad), stdout=io.StringIO())
-    assert Article.objects.count() == 0
-    assert Callout.objects.count() == 0
+    assert_import_refused(tmp_path, content, message)
 
 
 def test_missing_file_is_a_clear_error(tmp_path):

@@ -8,13 +8,18 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article, Author, Callout, Section, SiteSettings, Tag
 from tests.factories import make_article, make_author, make_section, make_tag
-from tests.payloads import HOSTILE_TEXT, XSS_PAYLOADS, assert_no_executable_script
+from tests.payloads import (
+    HOSTILE_TEXT,
+    XSS_PAYLOADS,
+    assert_import_refused,
+    assert_no_executable_script,
+)
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -389,12 +394,7 @@ GOOD = "Headline\n\nStandfirst.\n\nBody paragraph.\n"
     ],
 )
 def test_hostile_import_files_are_refused_and_create_nothing(tmp_path, content, message):
-    bad = tmp_path / "bad.txt"
-    bad.write_bytes(content)
-    with pytest.raises(CommandError, match=message):
-        call_command("import_article", str(bad), stdout=io.StringIO())
-    assert Article.objects.count() == 0
-    assert Callout.objects.count() == 0
+    assert_import_refused(tmp_path, content, message)
 
 
 def test_imported_payloads_stay_text(tmp_path, client):
