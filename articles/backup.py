@@ -2,7 +2,9 @@
 names (by user name), and every media file with its SHA-256.
 
 Generic over the app's models, in dependency order, so models added later are included
-without changes here. The folder layout:
+without changes here. A bulk writer: a restore writes rows directly, not through the
+newsroom actions, then rebuilds the search index and announces one site-wide change.
+The folder layout:
 
     manifest.json            format, models in load order, row counts, files with SHA-256
     users.json               the users content rows point to (no password hashes unless asked)
@@ -24,6 +26,9 @@ from django.core.management.color import no_style
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
+
+from articles.search import update_search_vectors
+from articles.signals import Change, emit
 
 FORMAT = "standfirst-content/1"
 USER_FIELDS = [
@@ -173,6 +178,8 @@ def import_content(folder):
             # Relations are checked now, not at commit: a dangling one refuses the import.
             connection.check_constraints()
             _reset_sequences(models)
+            update_search_vectors(apps.get_model("articles", "Article").objects.all())
+            emit(Change(verb="restored_from_backup", actor="import_content", site_wide=True))
             for source, destination in files:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 if not destination.exists():

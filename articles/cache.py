@@ -1,6 +1,6 @@
 """The site content version, and values cached only while it is current.
 
-Every publishable change bumps one number in the cache (signals below); cached pages and the
+Every change event (articles.signals) bumps one number in the cache; cached pages and the
 per-page context remember the version they were made under and are ignored once it moves on.
 Invalidation is therefore instant and tracks no keys. A value and the current version are
 fetched together (one cache round trip: Redis MGET), which keeps a page-cache hit cheap.
@@ -12,8 +12,6 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Min
-from django.utils import timezone
 
 from articles import nearcache
 
@@ -49,16 +47,13 @@ def bump_version():
         logger.exception("Could not bump the content version; cached pages may be stale")
 
 
-def content_changed(instance=None):
+def content_changed():
     """Invalidate everything cached, now and again when the transaction commits.
 
     The first bump makes the change visible at once to code that reads in the same
     transaction; the one after commit stops a request that rendered the old rows while the
     transaction was open from storing them under the new version.
     """
-    affects = getattr(instance, "affects_public_pages", None)
-    if callable(affects) and not affects():
-        return
     bump_version()
     transaction.on_commit(bump_version)
 
@@ -91,65 +86,19 @@ def set_current(key, value, version, timeout):
         logger.warning("Cache unreachable; not stored", exc_info=True)
 
 
-def seconds_to_next_change(version):
+def seconds_to_next_change(version, next_change):
     """Seconds until a scheduled article, expiry or callout changes what the public sees.
 
-    None when nothing is scheduled. Computed at most once per content version and per
-    scheduled time passing (a few indexed MIN lookups), then read from the cache.
+    None when nothing is scheduled. `next_change()` (a few indexed MIN lookups, returning a
+    Unix time or 0) runs at most once per content version and per scheduled time passing;
+    its answer is read from the cache otherwise.
     """
     now = time.time()
     when, _ = get_current(NEXT_CHANGE_KEY)
     if when is None or (when and when <= now):
-        when = _next_change_timestamp()
+        when = next_change()
         set_current(NEXT_CHANGE_KEY, when, version, None)
     return when - now if when else None
-
-
-def _next_change_timestamp():
-    from articles.models import Article, Callout
-
-    now = timezone.now()
-    candidates = [
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
-            t=Min("published_at")
-        )["t"],
-        Article.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
-        Callout.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
-        Callout.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
-    ]
-    times = [moment.timestamp() for moment in candidates if moment is not None]
-    return min(times) if times else 0
-
-
-# Editors' records that readers never see: saving one leaves cached pages alone.
-PRIVATE_MODELS = {"revision", "auditentry", "previewlink", "blockedterm", "problemreport"}
-
-
-def _on_change(sender, instance=None, **kwargs):
-    if sender._meta.app_label == "articles" and sender._meta.model_name not in PRIVATE_MODELS:
-        content_changed(instance)
-
-
-def connect_signals():
-    """Every model of the articles app, present or added later, bumps the version."""
-    from django.db.models.signals import m2m_changed, post_delete, post_save
-
-    from articles.comments import comments_changed
-
-    post_save.connect(_on_change, dispatch_uid="standfirst-cache-save")
-    # Moderation (approve, remove, close comments) says what changed for readers.
-    comments_changed.connect(_on_comments_changed, dispatch_uid="standfirst-cache-comments")
-    post_delete.connect(_on_change, dispatch_uid="standfirst-cache-delete")
-    m2m_changed.connect(_on_m2m_change, dispatch_uid="standfirst-cache-m2m")
-
-
-def _on_comments_changed(sender, **kwargs):
-    content_changed()
-
-
-def _on_m2m_change(sender, instance=None, action="", **kwargs):
-    if action.startswith("post_"):
-        _on_change(sender, instance)
 
 
 def derived_timeout():

@@ -3,7 +3,8 @@
 The one renderer of comment text (render_comment_body), the form and its limits, the
 quiet bot checks (honeypot, signed fill time), the rate limit, the blocklist, the
 moderation decision and the notification of moderators. Whether a reader may comment
-at all is Article.comments_open, asked by the view before any of this.
+at all is Article.comments_open, asked by the view before any of this; storing a comment
+is articles.actions.comments.post().
 """
 
 import logging
@@ -17,10 +18,8 @@ from django.contrib.auth.models import Permission
 from django.core import signing
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.dispatch import Signal
 from django.urls import reverse
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
@@ -30,10 +29,6 @@ from django.utils.text import Truncator
 from articles.models import BlockedTerm, Comment, SiteSettings
 
 logger = logging.getLogger(__name__)
-
-# Sent with article_ids whenever what readers see of comments may have changed (a comment
-# approved, removed, deleted; comments closed). The page cache bumps its version on it.
-comments_changed = Signal()
 
 NAME_MAX = 80
 # Bare http(s) URLs in already-escaped text: "&amp;" may occur inside; the other
@@ -232,28 +227,6 @@ class CommentForm(forms.Form):
         return age is None or age < settings.STANDFIRST_COMMENT_MIN_FILL_SECONDS
 
 
-def save_comment(form, ip):
-    """Store a valid comment with its status; tell moderators and the page cache."""
-    data = form.cleaned_data
-    spam = is_blocked(data["name"], data["email"], data["body"])
-    comment = Comment.objects.create(
-        article=form.article,
-        parent=data["parent"],
-        name=data["name"],
-        email=data["email"],
-        body=data["body"],
-        status=Comment.Status.SPAM if spam else moderation_status(form.article, data["email"]),
-        ip_hash=ip_hash(ip),
-    )
-    if comment.status == Comment.Status.PENDING:
-        transaction.on_commit(lambda: notify_moderators(comment))
-    elif comment.status == Comment.Status.APPROVED:
-        transaction.on_commit(
-            lambda: comments_changed.send(Comment, article_ids=[comment.article_id])
-        )
-    return comment
-
-
 def moderator_emails():
     """STANDFIRST_COMMENT_NOTIFY when set; else active staff who may change comments."""
     if settings.STANDFIRST_COMMENT_NOTIFY:
@@ -329,7 +302,7 @@ def comment_context(request, article):
     # A hidden thread (an editor's or a legal hold's choice) shows nothing, not even a count.
     comments = (
         []
-        if article.comments_hidden
+        if article.hides_comments
         else list(Comment.objects.public().filter(article=article).order_by("created_at", "id"))
     )
     return {

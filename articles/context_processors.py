@@ -1,5 +1,5 @@
 from articles.models import SiteSettings
-from articles.readers import nav_sections
+from articles.navigation import nav_sections
 
 
 def site(request):

@@ -28,7 +28,7 @@ def absolute_html(html):
 
 def corrections_html(article):
     """The article's corrections log, escaped, as on the article page: feed readers see a
-    correction in the entry itself, not only on the site (issue #6)."""
+    correction in the entry itself, not only on the site."""
     corrections = list(article.corrections.all())
     if not corrections:
         return ""
@@ -171,7 +171,7 @@ class SectionFeedMixin:
 
 class TagFeedMixin:
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(Tag.objects.public(), slug=slug)
 
     def title(self, obj=None):
         return f"{obj.name} · {SiteSettings.load().publication_name}"

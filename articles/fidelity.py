@@ -7,7 +7,7 @@ Every difference is classified as one of
   case, punctuation, whitespace, relative time words);
 - "substantive": anything else.
 A licence that allows no edits tolerates no difference; time/place/style tolerates only
-"style". articles.publishing asks fidelity_problems() before anything goes public.
+"style". The trust gates (articles.gates) ask fidelity_problems() on every public change.
 """
 
 import difflib
@@ -15,7 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from articles.importer import ImportRefused, parse
+from articles.plaintext import ImportRefused, parse
 
 QUOTE = "quote"
 STYLE = "style"

@@ -6,7 +6,8 @@ The image is turned upright (EXIF orientation) and re-encoded from its pixels al
 drops EXIF (GPS location, camera serials), XMP, comments and ICC profiles.
 make_renditions() stores resized copies beside the original: the widths in
 settings.STANDFIRST_IMAGE_WIDTHS that are smaller than it (never upscaled), in WebP and in
-the original's format, named <stem>-<width>w.<ext>, one ImageRendition row each.
+the original's format, named <stem>-<width>w.<ext>, and describes each one; the database
+rows for them are written by articles.uploads. Nothing here reads or writes the database.
 """
 
 import html
@@ -22,8 +23,6 @@ from django.core.files.storage import default_storage
 from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image, ImageOps, UnidentifiedImageError
-
-from articles.models import ImageRendition
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 SAVE_OPTIONS = {
@@ -122,7 +121,11 @@ def _web_mode(image):
 
 
 def make_renditions(name):
-    """Resized copies of a stored, prepared image; returns their descriptions (for JSON)."""
+    """Store resized copies of a stored, prepared image; return their descriptions.
+
+    Each description is {"name", "format", "width", "height"} (for JSON and for the
+    ImageRendition rows that articles.uploads writes).
+    """
     with default_storage.open(name) as stored, Image.open(stored) as original:
         original.load()
         image_format = original.format
@@ -132,7 +135,7 @@ def make_renditions(name):
     widths = [w for w in settings.STANDFIRST_IMAGE_WIDTHS if w < width]
     if width <= max(settings.STANDFIRST_IMAGE_WIDTHS):
         widths.append(width)  # a small original is itself the largest size; bigger ones are not
-    rows = []
+    made = []
     for w in widths:
         h = max(1, round(height * w / width))
         resized = web if w == width else web.resize((w, h), Image.Resampling.LANCZOS)
@@ -149,27 +152,8 @@ def make_renditions(name):
                 file_name = default_storage.save(
                     f"{stem}-{w}w.{FORMATS[fmt]}", ContentFile(data.getvalue())
                 )
-            rows.append(
-                ImageRendition(source=name, file=file_name, format=fmt.lower(), width=w, height=h)
-            )
-    ImageRendition.objects.bulk_create(rows)
-    return [
-        {"name": r.file.name, "format": r.format, "width": r.width, "height": r.height}
-        for r in rows
-    ]
-
-
-def store_hero(article):
-    """Called by Article.save(): a newly attached hero image is prepared and resized once."""
-    image = article.hero_image
-    if not image:
-        article.hero_renditions = []
-        return
-    if image._committed:
-        return
-    content = image.file if getattr(image.file, "prepared", False) else prepare(image.file)
-    image.save(content.name, content, save=False)
-    article.hero_renditions = make_renditions(image.name)
+            made.append({"name": file_name, "format": fmt.lower(), "width": w, "height": h})
+    return made
 
 
 def picture(renditions, sizes=BODY_SIZES):
@@ -199,35 +183,34 @@ def _srcset(renditions):
     )
 
 
-def responsive_body(body_html):
+def _media_name(attrs):
+    """The stored name an <img src> points at, or None for an image from elsewhere."""
+    src = attrs.get("src", "")
+    if not src.startswith(settings.MEDIA_URL):
+        return None
+    return html.unescape(src)[len(settings.MEDIA_URL) :]
+
+
+def media_sources(body_html):
+    """The stored images that sanitised body HTML shows (names relative to the storage)."""
+    names = (_media_name(dict(_ATTR.findall(m[1]))) for m in _IMG.finditer(body_html))
+    return {name for name in names if name}
+
+
+def responsive_html(body_html, renditions):
     """Give every uploaded image in sanitised body HTML its renditions, size and lazy loading.
 
+    `renditions` maps a stored name to its rendition descriptions (ImageRendition rows).
     Works on render()'s output, whose attributes are always double-quoted and escaped, and
-    adds only values built here from ImageRendition rows (escaped again).
+    adds only values built here from those descriptions (escaped again).
     """
-    media_url = settings.MEDIA_URL
-    sources = {
-        html.unescape(dict(_ATTR.findall(m[1])).get("src", ""))[len(media_url) :]
-        for m in _IMG.finditer(body_html)
-        if dict(_ATTR.findall(m[1])).get("src", "").startswith(media_url)
-    }
-    if not sources:
+    if not renditions:
         return body_html
-    found = {}
-    for rendition in ImageRendition.objects.filter(source__in=sources):
-        found.setdefault(rendition.source, []).append(
-            {
-                "name": rendition.file.name,
-                "format": rendition.format,
-                "width": rendition.width,
-                "height": rendition.height,
-            }
-        )
 
     def enhance(match):
         attrs = dict(_ATTR.findall(match[1]))
-        source = html.unescape(attrs.get("src", ""))[len(media_url) :]
-        info = picture(found.get(source)) if attrs.get("src", "").startswith(media_url) else None
+        source = _media_name(attrs)
+        info = picture(renditions.get(source)) if source else None
         if info is None:
             return match[0]
         alt = attrs.get("alt", "")

@@ -5,11 +5,22 @@ element; nothing here is concatenated into HTML.
 """
 
 from django.conf import settings
+from django.core.cache import cache
 from django.templatetags.static import static
 
 from articles import images
-from articles.models import SiteSettings
-from articles.trust import correction_items, policy_links
+from articles.cache import derived_timeout
+from articles.models import PolicyPage, SiteSettings
+
+# schema.org property for each kind of policy page.
+POLICY_PROPERTIES = {
+    PolicyPage.Kind.PRINCIPLES: "publishingPrinciples",
+    PolicyPage.Kind.CORRECTIONS: "correctionsPolicy",
+    PolicyPage.Kind.ETHICS: "ethicsPolicy",
+    PolicyPage.Kind.MASTHEAD: "masthead",
+    PolicyPage.Kind.FEEDBACK: "actionableFeedbackPolicy",
+}
+POLICY_LINKS_CACHE_KEY = "standfirst:policy-links"
 
 
 def absolute(path):
@@ -115,3 +126,35 @@ def list_canonical(request, page):
     """A list page's own URL, keeping only the page number (page 1 has none)."""
     url = absolute(request.path)
     return f"{url}?page={page.number}" if page and page.number > 1 else url
+
+
+def correction_items(article):
+    """The article's corrections as schema.org CorrectionComment dicts, newest first."""
+    return [
+        {
+            "@type": "CorrectionComment",
+            "text": f"{correction.get_kind_display()}: {correction.text}",
+            "datePublished": correction.published_at.isoformat(),
+            "url": settings.SITE_URL + correction.get_absolute_url(),
+        }
+        for correction in article.corrections.all()
+    ]
+
+
+def policy_links():
+    """{schema.org property: absolute URL} for the policy pages the site has.
+
+    Every page's structured data carries these, so they are cached (dropped by
+    articles.signals when a policy page changes). publishingPrinciples falls back to the
+    ethics page.
+    """
+    return cache.get_or_set(POLICY_LINKS_CACHE_KEY, _policy_links, timeout=derived_timeout())
+
+
+def _policy_links():
+    links = {}
+    for page in PolicyPage.objects.exclude(kind=PolicyPage.Kind.OTHER).order_by("id"):
+        links.setdefault(POLICY_PROPERTIES[page.kind], settings.SITE_URL + page.get_absolute_url())
+    if "ethicsPolicy" in links:
+        links.setdefault("publishingPrinciples", links["ethicsPolicy"])
+    return links

@@ -17,12 +17,15 @@ import time
 from http import HTTPStatus
 
 from django.conf import settings
+from django.db.models import Min
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.cookie import parse_cookie
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles import cache as content_cache
+from articles.models import Article, Callout
 from articles.nearcache import near_cache
 
 # Headers a 304 repeats from the full response (RFC 9110 section 15.4.5).
@@ -197,7 +200,7 @@ class PageCacheMiddleware:
 
     def _store(self, key, version, response):
         lifetime = self.timeout
-        until_change = content_cache.seconds_to_next_change(version)
+        until_change = content_cache.seconds_to_next_change(version, next_public_change)
         if until_change is not None:
             lifetime = min(lifetime, until_change)
         entry = (
@@ -218,3 +221,19 @@ class PageCacheMiddleware:
                 response[name] = value
             return response
         return HttpResponse(body, status=status, headers=headers)
+
+
+def next_public_change():
+    """When a scheduled article, an expiry or a callout window next changes what the public
+    sees, as a Unix time (0: nothing is scheduled). Cached pages live no longer than that."""
+    now = timezone.now()
+    candidates = [
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
+            t=Min("published_at")
+        )["t"],
+        Article.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
+        Callout.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
+        Callout.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+    ]
+    times = [moment.timestamp() for moment in candidates if moment is not None]
+    return min(times) if times else 0

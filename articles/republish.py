@@ -71,7 +71,8 @@ def absolutise(html, base):
 
 def snippet(article, site=None):
     """The HTML to copy: canonical link, headline, byline, hero image with credit, the body
-    and an attribution line naming the publication and linking the original."""
+    and an attribution line naming the publication and linking the original (from the one
+    attribution record, Article.attribution())."""
     site = site or SiteSettings.load()
     canonical = settings.SITE_URL + article.get_absolute_url()
     parts = [
@@ -98,11 +99,12 @@ def snippet(article, site=None):
             )
         )
     parts.append(absolutise(article.body_html, canonical))
-    if article.source_name:
+    source = article.attribution()
+    if source:
         original = (
-            format_html('<a href="{}">{}</a>', article.source_url, article.source_name)
-            if article.source_url
-            else article.source_name
+            format_html('<a href="{}">{}</a>', source["url"], source["publisher"])
+            if source["url"]
+            else source["publisher"]
         )
         line = format_html(
             'This article was first published by {} and republished by <a href="{}">{}</a>.',

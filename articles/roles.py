@@ -1,16 +1,50 @@
-"""The newsroom's groups and what each may do. Idempotent: it only ever adds permissions.
+"""The newsroom's roles: the groups, what each is granted, and the rules the actions apply.
 
-Called by the data migration that creates the groups and again after every migrate, so
-Moderators get the comment permissions as soon as the Comment model's permissions exist
-(it may arrive in a later migration). Takes `apps` so migrations can pass historical models.
+| who        | may                                                                          |
+|------------|------------------------------------------------------------------------------|
+| Writers    | create drafts and edit their own drafts (not the editors' fields), preview  |
+|            | links and revisions of their own articles, the audit log of their own        |
+|            | articles; nothing public, no tags, no redaction                              |
+| Moderators | comments only                                                                |
+| Editors    | everything on articles: publish, schedule, correct, holds, redaction, the    |
+|            | do-not-identify register and sign-offs, overrides with a reason              |
+| Legal      | read articles, the register, the audit log and sealed source originals      |
+| superusers | everything                                                                   |
+
+The groups are only a default: every rule below asks for a permission, never a group, so a
+site may build its own roles. ensure_roles() is idempotent; it adds each group's grants and
+takes back the few that earlier versions granted and the matrix no longer allows (REVOKED),
+leaving any other permission a site added alone. It takes `apps`, so migrations can pass
+historical models.
 """
 
 from django.db.models import Q
 
-WRITERS, EDITORS, MODERATORS = "Writers", "Editors", "Moderators"
+WRITERS, EDITORS, MODERATORS, LEGAL = "Writers", "Editors", "Moderators", "Legal"
 
-# Writers create and edit their own drafts (the admin limits them to their own, and to
-# drafts), with their bylines, related picks and preview links; they cannot publish.
+PUBLISH = "articles.publish_article"
+REDACT = "articles.redact_article"
+OVERRIDE_FIDELITY = "articles.override_fidelity"
+VIEW_REGISTER = "articles.view_donotidentify"
+SIGN_OFF = "articles.add_identificationsignoff"
+
+# What only those who may publish can set: a writer's form shows them read-only, and the
+# actions refuse a writer's change to any of them.
+EDITOR_FIELDS = (
+    "status",
+    "published_at",
+    "expires_at",
+    "featured",
+    "comments_closed",
+    "comments_closed_reason",
+    "comments_closed_note",
+    "comments_closed_at",
+    "comments_hidden",
+    "sensitive",
+    "social_image_confirmed",
+    "republish_licence",
+)
+
 WRITER_CODENAMES = {
     "add_article", "change_article", "view_article",
     "add_byline", "change_byline", "delete_byline", "view_byline",
@@ -18,42 +52,101 @@ WRITER_CODENAMES = {
     "view_relatedarticle",
     "add_previewlink", "change_previewlink", "view_previewlink",
     "view_revision", "view_auditentry",
-    "view_section", "add_tag", "view_tag", "view_author", "view_callout",
+    "view_section", "view_tag", "view_author", "view_callout",
 }  # fmt: skip
+LEGAL_CODENAMES = {
+    "view_article", "view_revision", "view_auditentry", "view_sourcesnapshot",
+    "view_sealedsource", "view_republication", "view_donotidentify",
+    "view_identificationsignoff", "view_correction", "view_legalhold",
+}  # fmt: skip
+# Grants of earlier versions that the matrix takes back: tags are the editors' (every tag
+# had a public page), and moderators see comments only.
+REVOKED = {WRITERS: {"add_tag"}, MODERATORS: {"view_article"}}
 
 
 def ensure_roles(apps, using="default"):
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    permissions = Permission.objects.using(using)
+    permissions = Permission.objects.using(using).filter(content_type__app_label="articles")
     grants = {
-        WRITERS: permissions.filter(
-            content_type__app_label="articles", codename__in=WRITER_CODENAMES
-        ),
-        # Everything on articles: publish, schedule, correct, safeguarding settings; the
-        # history itself (revisions, audit log) is only ever added to.
-        EDITORS: permissions.filter(content_type__app_label="articles").exclude(
+        WRITERS: permissions.filter(codename__in=WRITER_CODENAMES),
+        # The history itself (revisions, audit log) is only ever added to, and sealed
+        # originals are the legal role's.
+        EDITORS: permissions.exclude(
             codename__in=[
-                f"{verb}_{model}"
-                for verb in ("change", "delete")
-                for model in ("revision", "auditentry")
+                *(
+                    f"{verb}_{model}"
+                    for verb in ("change", "delete")
+                    for model in ("revision", "auditentry")
+                ),
+                *(f"{verb}_sealedsource" for verb in ("add", "change", "delete", "view")),
             ]
+        ),  # fmt: skip
+        # Comments only, by codename wherever the Comment model lives.
+        MODERATORS: Permission.objects.using(using).filter(
+            Q(content_type__model="comment") | Q(content_type__app_label="comments")
         ),
-        # Comments only (by codename wherever the Comment model lives), and reading articles.
-        MODERATORS: permissions.filter(
-            Q(content_type__model="comment")
-            | Q(content_type__app_label="comments")
-            | Q(content_type__app_label="articles", codename="view_article")
-        ),
+        LEGAL: permissions.filter(codename__in=LEGAL_CODENAMES),
     }
     for name, granted in grants.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
         group.permissions.add(*granted)
+        if name in REVOKED:
+            group.permissions.remove(*permissions.filter(codename__in=REVOKED[name]))
 
 
 def ensure_roles_after_migrate(sender, apps=None, using="default", **kwargs):
-    """post_migrate receiver (see ArticlesConfig.ready); `flush` sends it without `apps`."""
+    """post_migrate receiver for the articles app (see articles.signals); `flush` sends it
+    without `apps`. Django's own receiver that creates the permissions of a new model or
+    Meta.permissions may run after this one, so the articles' are created here first."""
+    if sender.label != "articles":
+        return
     if apps is None:
         from django.apps import apps
-    if apps.is_installed("django.contrib.auth") and "articles" in apps.app_configs:
-        ensure_roles(apps, using)
+    from django.contrib.auth.management import create_permissions
+    from django.contrib.contenttypes.management import create_contenttypes
+
+    create_contenttypes(sender, verbosity=0, using=using, apps=apps)
+    create_permissions(sender, verbosity=0, using=using, apps=apps)
+    ensure_roles(apps, using)
+
+
+# The rules ------------------------------------------------------------------------------
+
+
+def may_publish(actor):
+    return actor.has_perm(PUBLISH)
+
+
+def own_articles(actor):
+    """A filter for the articles an actor created or carries a byline on."""
+    if getattr(actor, "pk", None) is None:
+        return Q(pk__in=[])
+    return Q(created_by=actor) | Q(byline__author__user=actor)
+
+
+def owns(actor, article):
+    if article.pk is None:
+        return True  # the actor is creating it
+    return type(article).objects.filter(own_articles(actor), pk=article.pk).exists()
+
+
+def may_change(actor, article, stored_status):
+    """May the actor change this article at all? Editors any; writers their own drafts."""
+    if not actor.has_perm("articles.change_article"):
+        return False
+    if may_publish(actor):
+        return True
+    return stored_status == article.Status.DRAFT and owns(actor, article)
+
+
+def sees_every_article(actor):
+    """Editors and the legal role read every article; writers only their own."""
+    return may_publish(actor) or actor.has_perm("articles.view_sealedsource")
+
+
+def visible_articles(actor, articles):
+    """The articles whose admin pages, revisions and audit entries the actor may read."""
+    if sees_every_article(actor):
+        return articles
+    return articles.filter(pk__in=articles.model.objects.filter(own_articles(actor)).values("pk"))

@@ -8,6 +8,7 @@ body and tags C), websearch syntax, ranked, with a highlighted snippet. Other da
 import html
 import re
 
+from django.contrib.postgres.aggregates import StringAgg
 from django.contrib.postgres.search import (
     SearchHeadline,
     SearchQuery,
@@ -15,10 +16,11 @@ from django.contrib.postgres.search import (
     SearchVector,
 )
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import F, OuterRef, Q, Subquery, TextField, Value
+from django.db.models.functions import Coalesce
 from django.utils.safestring import mark_safe
 
-from articles.models import Article
+from articles.models import Article, Tag
 
 CONFIG = "english"
 MAX_QUERY_LENGTH = 200
@@ -85,13 +87,28 @@ def snippet_html(raw):
     return mark_safe(text.replace(_START, "<mark>").replace(_STOP, "</mark>"))  # noqa: S308
 
 
-def update_search_vector(article):
-    """Store one article's weighted vector (PostgreSQL only); runs on save and on tag changes."""
+def update_search_vectors(articles):
+    """Store the weighted vector of every article in `articles` in one UPDATE (PostgreSQL
+    only); the actions call it after any change to an article's text or tags, or to a tag's
+    name."""
     if not uses_full_text():
         return
-    tags = " ".join(article.tags.values_list("name", flat=True))
-    Article.objects.filter(pk=article.pk).update(
+    tag_names = (
+        Tag.objects.filter(articles=OuterRef("pk"))
+        .order_by()
+        .values("articles")
+        .annotate(names=StringAgg("name", delimiter=" ", output_field=TextField()))
+        .values("names")
+    )
+    tags = Coalesce(
+        Subquery(tag_names, output_field=TextField()), Value(""), output_field=TextField()
+    )
+    Article.objects.filter(pk__in=articles.values("pk")).update(
         search_vector=SearchVector("headline", weight="A", config=CONFIG)
         + SearchVector("standfirst", weight="B", config=CONFIG)
-        + SearchVector("body", Value(tags), weight="C", config=CONFIG)
+        + SearchVector("body", tags, weight="C", config=CONFIG)
     )
+
+
+def update_search_vector(article):
+    update_search_vectors(Article.objects.filter(pk=article.pk))

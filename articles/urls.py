@@ -3,7 +3,7 @@ from django.urls import path, re_path
 
 from articles import feeds
 from articles.sitemaps import SITEMAPS
-from articles.views import comments, discovery, editors, public, trust
+from articles.views import comments, corrections, discovery, previews, public, reports
 
 app_name = "articles"
 
@@ -17,7 +17,7 @@ urlpatterns = [
     path("section/<slug:slug>/", public.SectionView.as_view(), name="section"),
     path("tag/<slug:slug>/", public.TagView.as_view(), name="tag"),
     path("author/<slug:slug>/", public.AuthorView.as_view(), name="author"),
-    # Reader side (issue #3): archives, search, feeds, sitemaps, robots.txt.
+    # Archives, search, feeds, sitemaps, robots.txt.
     re_path(r"^(?P<year>\d{4})/$", public.ArchiveView.as_view(), name="archive_year"),
     re_path(
         r"^(?P<year>\d{4})/(?P<month>\d{2})/$", public.ArchiveView.as_view(), name="archive_month"
@@ -43,14 +43,14 @@ urlpatterns = [
         name="sitemap",
     ),
     path("robots.txt", discovery.robots_txt, name="robots_txt"),
-    path("corrections/", trust.CorrectionsView.as_view(), name="corrections"),
-    path("corrections/feed/", trust.CorrectionsFeed(), name="corrections_feed"),
-    path("about/<slug:slug>/", trust.policy_page, name="policy"),
-    path("report/<int:pk>/", trust.report_problem, name="report"),
+    path("corrections/", corrections.CorrectionsView.as_view(), name="corrections"),
+    path("corrections/feed/", corrections.CorrectionsFeed(), name="corrections_feed"),
+    path("about/<slug:slug>/", public.policy_page, name="policy"),
+    path("report/<int:pk>/", reports.report_problem, name="report"),
     re_path(
         r"^(?P<year>\d{4})/(?P<month>\d{2})/(?P<day>\d{2})/(?P<slug>[-\w]+)/comment/$",
         comments.comment,
         name="comment",
     ),
-    path("preview/<str:token>/", editors.preview, name="preview"),
+    path("preview/<str:token>/", previews.preview, name="preview"),
 ]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.views import editor, health
+from articles.views import health, markdown_editor
 
 # The static 503 page when the database is down; the static 500 page otherwise.
 handler500 = "cms.faults.server_error"
@@ -11,8 +11,8 @@ handler500 = "cms.faults.server_error"
 urlpatterns = [
     path(settings.ADMIN_PATH, admin.site.urls),
     # markdownx's own URLs, wrapped so only staff reach them.
-    path("markdownx/markdownify/", editor.markdownify, name="markdownx_markdownify"),
-    path("markdownx/upload/", editor.upload, name="markdownx_upload"),
+    path("markdownx/markdownify/", markdown_editor.markdownify, name="markdownx_markdownify"),
+    path("markdownx/upload/", markdown_editor.upload, name="markdownx_upload"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]

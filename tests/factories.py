@@ -1,4 +1,8 @@
-"""Small factories: make_article(**overrides) and friends, with explicit times."""
+"""Small factories: make_article(**overrides) and friends, with explicit times.
+
+Articles are written through the newsroom actions, as the system actor "tests", so a
+factory article has its revision, audit entries and search vector like any other.
+"""
 
 import itertools
 from datetime import timedelta
@@ -6,9 +10,12 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from articles.actions import articles as article_actions
+from articles.actors import SystemActor
 from articles.models import Article, Author, Byline, Section, Tag
 
 _seq = itertools.count(1)
+SYSTEM = SystemActor("tests")
 
 
 def make_section(**overrides):
@@ -40,11 +47,28 @@ def make_article(*, tags=(), authors=(), **overrides):
         "status": Article.Status.PUBLISHED,
         "published_at": timezone.now() - timedelta(hours=1),
     } | overrides
-    article = Article.objects.create(**fields)
-    article.tags.add(*tags)
-    for position, author in enumerate(authors):
-        Byline.objects.create(article=article, author=author, position=position)
-    return article
+    article = Article(**fields)
+
+    def relations():
+        article.tags.add(*tags)
+        for position, author in enumerate(authors):
+            Byline.objects.create(article=article, author=author, position=position)
+
+    return article_actions.save(SYSTEM, article, expected_version=None, relations=relations)
+
+
+def edit(article, actor=SYSTEM, relations=None, **changes):
+    """Change an article through the edit action, from the version it has now; `relations`
+    (called with the article) changes its tags, bylines and so on inside the action."""
+    article = Article.objects.get(pk=article.pk)
+    for name, value in changes.items():
+        setattr(article, name, value)
+    return article_actions.save(
+        actor,
+        article,
+        expected_version=article.version,
+        relations=(lambda: relations(article)) if relations else None,
+    )
 
 
 def make_staff(username="staffer", *, superuser=True, **overrides):

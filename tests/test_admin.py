@@ -23,9 +23,8 @@ def article_form(**overrides):
         "expires_at_0": "",
         "expires_at_1": "",
         "seo_description": "",
-        "source_name": "",
-        "source_url": "",
-        "source_licence": "",
+        "republication-TOTAL_FORMS": "0",
+        "republication-INITIAL_FORMS": "0",
         "byline_set-TOTAL_FORMS": "0",
         "byline_set-INITIAL_FORMS": "0",
         "related_links-TOTAL_FORMS": "0",
@@ -74,7 +73,8 @@ def test_change_page_loads_and_saves(admin_client):
     article = make_article()
     url = reverse("admin:articles_article_change", args=[article.pk])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, article_form(headline="Changed", slug=article.slug))
+    data = article_form(headline="Changed", slug=article.slug, version=str(article.version))
+    response = admin_client.post(url, data)
     assert response.status_code == 302
     article.refresh_from_db()
     assert article.headline == "Changed"

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, Comment, SiteSettings
 from tests.commenting import post_comment
-from tests.factories import make_article, make_comment, make_staff
+from tests.factories import edit, make_article, make_comment, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -85,8 +85,7 @@ def test_post_to_a_closed_article_leaves_the_comment_table_unchanged(client):
     article = make_article()
     existing = [make_comment(article), make_comment(article, status=Comment.Status.PENDING)]
     before = list(Comment.objects.order_by("pk").values())
-    article.comments_closed = True
-    article.save()
+    edit(article, comments_closed=True)
     response = post_comment(client, article, body="Too late")
     assert response.status_code == 403
     assert list(Comment.objects.order_by("pk").values()) == before
@@ -128,8 +127,8 @@ def test_the_page_and_the_post_agree_when_the_rule_changes(client):
     """Open, then closed by each switch in turn: the page and the POST follow the rule at once."""
     article = make_article()
     for close, reopen in [
-        (lambda: setattr(article, "comments_closed", True) or article.save(),
-         lambda: setattr(article, "comments_closed", False) or article.save()),
+        (lambda: edit(article, comments_closed=True),
+         lambda: edit(article, comments_closed=False)),
         (lambda: site(comments_enabled=False), lambda: site(comments_enabled=True)),
     ]:  # fmt: skip
         for closed in (False, True):

@@ -4,10 +4,11 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from articles.editorial import EditConflict
+from articles.actions import EditConflict
+from articles.actions import articles as article_actions
 from articles.models import Article
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_member
+from tests.factories import SYSTEM, make_article, make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +64,12 @@ def test_the_database_refuses_a_stale_conditional_save():
     article = make_article(headline="Original")
     first, second = Article.objects.get(pk=article.pk), Article.objects.get(pk=article.pk)
     first.headline = "First editor"
-    first.save(expected_version=article.version)
+    article_actions.save(SYSTEM, first, expected_version=article.version)
     second.headline = "Second editor"
     with pytest.raises(EditConflict):
-        second.save(expected_version=article.version)
+        article_actions.save(SYSTEM, second, expected_version=article.version)
+    with pytest.raises(EditConflict, match="which version"):
+        article_actions.save(SYSTEM, second, expected_version=None)
     article.refresh_from_db()
     assert article.headline == "First editor" and article.revisions.count() == 2
 
@@ -79,3 +82,16 @@ def test_a_form_without_a_version_does_not_pass_the_check_silently(admin_client)
     assert response.status_code == 200 and "Someone else saved" in response.content.decode()
     article.refresh_from_db()
     assert article.headline == "Versioned"
+
+
+def test_a_form_that_leaves_the_version_out_is_refused(admin_client):
+    """A POST without the version field must not overwrite silently (it used to)."""
+    article = make_article(headline="Versioned")
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = form_data(admin_client.get(url), headline="Overwrite")
+    del data["version"]
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "does not say which version" in response.content.decode()
+    article.refresh_from_db()
+    assert article.headline == "Versioned" and article.revisions.count() == 1

@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Article
-from tests.factories import make_article, make_author, make_tag
+from articles.models import Article, Republication
+from tests.factories import edit, make_article, make_author, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -58,10 +58,25 @@ def test_republished_pieces_do_not_offer_it_unless_licensed(client, seed_path):
     plain = make_article()
     assert snippet_on(client, plain)[1] is None
 
-    seed.republish_licence = Article.RepublishLicence.CC_BY
-    seed.save()
+    edit(seed, republish_licence=Article.RepublishLicence.CC_BY)
     _, snippet = snippet_on(client, seed)
     assert "This article was first published by Community Care and republished by" in snippet
+
+
+def test_the_snippet_reads_the_one_attribution_record(client):
+    """An article whose source is only in its republication record never offers a snippet
+    saying it was originally ours."""
+    article = make_article(republish_licence=Article.RepublishLicence.CC_BY)
+    Republication.objects.create(
+        article=article, publisher="Partner Weekly", original_url="https://partner.example/a"
+    )
+    page, snippet = snippet_on(client, article)
+    assert "originally published by" not in snippet
+    assert (
+        'first published by <a href="https://partner.example/a">Partner Weekly</a> and '
+        "republished by"
+    ) in snippet
+    assert "Original: https://partner.example/a" in page  # the print view's line
 
 
 def test_hero_and_republish_panel_cost_no_extra_query(client, django_assert_num_queries):

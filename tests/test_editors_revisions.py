@@ -6,10 +6,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from articles.editorial import paragraph_diff
 from articles.models import Article, AuditEntry, Revision
+from articles.revisions import paragraph_diff
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_author, make_section, make_tag
+from tests.factories import edit, make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,7 @@ def test_every_save_by_any_path_keeps_a_revision(admin_client, admin_user, seed_
     assert {r.version for r in revisions} == {1, 2, 3}
     imported = Article.objects.exclude(pk=article.pk).get()
     assert imported.revisions.get().author is None
+    assert imported.revisions.get().system_actor == "import_article"
     assert set(by_admin.data) >= {"body", "standfirst", "published_at", "callouts", "related"}
 
 
@@ -62,11 +63,12 @@ def test_diff_between_any_two_revisions_is_readable_and_escaped(admin_client):
         standfirst="The plan.",
         body="Kept paragraph.\n\nOld middle paragraph here.\n\nRemoved at the end.",
     )
-    article.headline = "Council <b>slashes</b> budget"
-    article.body = "Kept paragraph.\n\nNew middle paragraph here.\n\nAdded <script>x</script>"
-    article.save()
-    article.headline = "Council slashes budget again"
-    article.save()
+    edit(
+        article,
+        headline="Council <b>slashes</b> budget",
+        body="Kept paragraph.\n\nNew middle paragraph here.\n\nAdded <script>x</script>",
+    )
+    edit(article, headline="Council slashes budget again")
 
     html = admin_client.get(revisions_url(article), {"a": 1, "b": 2}).content.decode()
     assert "Council<del> cuts</del><ins> &lt;b&gt;slashes&lt;/b&gt;</ins> budget" in html
@@ -94,11 +96,10 @@ def test_paragraph_diff_pairs_changed_paragraphs_and_lists_the_rest():
 def test_restore_brings_back_an_old_revision_as_a_new_one(admin_client, admin_user):
     tag = make_tag(name="Original tag")
     article = make_article(headline="The original", body="Original body.", tags=[tag])
-    article.save()  # tags added after create() are in the next revision
-    article.headline, article.body = "A mistaken edit", "Mistaken body."
-    article.save()
+    edit(article)  # a second revision, the same content
+    article = edit(article, headline="A mistaken edit", body="Mistaken body.")
     article.tags.clear()
-    article.save()
+    edit(article)
     url = reverse("admin:articles_article_restore", args=[article.pk, 2])
 
     assert admin_client.get(url).status_code == 302  # a GET changes nothing
@@ -115,14 +116,14 @@ def test_restore_brings_back_an_old_revision_as_a_new_one(admin_client, admin_us
     assert newest.author == admin_user and newest.data["tags"] == [tag.pk]
     entry = AuditEntry.objects.get(action="revision_restored")
     assert entry.article == article and entry.actor == admin_user
-    assert entry.detail == {"revision": 2}
+    assert entry.detail == {"revision": 2, "kept": []}
     # The mistaken edit is still in the history.
     assert Revision.objects.filter(article=article, data__headline="A mistaken edit").exists()
 
 
 def test_history_page_lists_revisions_and_links_from_the_change_page(admin_client):
     article = make_article(headline="Listed")
-    article.save()
+    edit(article)
     html = admin_client.get(change_url(article)).content.decode()
     assert f'href="{revisions_url(article)}"' in html
     html = admin_client.get(revisions_url(article)).content.decode()
@@ -133,9 +134,7 @@ def test_history_page_lists_revisions_and_links_from_the_change_page(admin_clien
 def test_restore_survives_a_section_deleted_since(admin_client):
     section = make_section(name="Gone soon")
     article = make_article(headline="Filed", section=section)
-    article.section = None
-    article.headline = "Unfiled"
-    article.save()
+    edit(article, section=None, headline="Unfiled")
     section.delete()
     url = reverse("admin:articles_article_restore", args=[article.pk, 1])
     assert admin_client.post(url).status_code == 302

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section, make_tag
+from tests.factories import edit, make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +43,7 @@ def test_each_state_and_the_queryset_agree(states):
 @pytest.mark.parametrize("offset", [-1, 0, 1])
 def test_state_and_queryset_agree_around_scheduled_and_expiry_times(states, offset):
     scheduled, expired = states[Article.State.SCHEDULED], states[Article.State.EXPIRED]
-    expired.expires_at = timezone.now() + timedelta(hours=2)
-    expired.save()
+    expired = edit(expired, expires_at=timezone.now() + timedelta(hours=2))
     cases = [
         (scheduled, scheduled.published_at, Article.State.SCHEDULED, Article.State.PUBLISHED),
         (expired, expired.expires_at, Article.State.PUBLISHED, Article.State.EXPIRED),

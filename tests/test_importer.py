@@ -5,8 +5,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from articles.importer import escape_markdown, parse
 from articles.models import Article, Callout
+from articles.plaintext import escape_markdown, parse
 from tests.payloads import assert_import_refused
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +31,7 @@ def test_seed_becomes_one_structured_article(seed_path):
         assert line not in article.body_html
     assert "<blockquote>" not in article.body_html
     assert article.comments_closed is True
-    assert article.source_name == "Community Care"
+    assert article.attribution()["publisher"] == "Community Care"
     assert article.status == Article.Status.PUBLISHED and article.is_published()
     assert [c.text for c in article.callouts.all()] == [
         "Community Care is running a survey on how budget pressures are affecting child "
@@ -54,7 +54,7 @@ def test_reimport_updates_instead_of_duplicating(seed_path):
     assert article.pk == first.pk
     assert article.published_at == first.published_at
     assert article.body.startswith("Four-year-old Khan")
-    assert article.source_url == "https://example.org/original"
+    assert article.republication.original_url == "https://example.org/original"
     assert Callout.objects.count() == 1 and article.callouts.count() == 1
 
 

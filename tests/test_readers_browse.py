@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, ArticlePath
 from articles.views.public import PAGE_SIZE
-from tests.factories import make_article, make_author, make_section, make_tag
+from tests.factories import edit, make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -102,8 +102,7 @@ def test_archive_hides_unpublished(client):
 def test_changed_slug_redirects_permanently(client):
     article = make_article(headline="Old headline", slug="old-headline")
     old_url = article.get_absolute_url()
-    article.slug = "new-headline"
-    article.save()
+    article = edit(article, slug="new-headline")
     response = client.get(old_url)
     assert response.status_code == 301
     assert response["Location"] == article.get_absolute_url()
@@ -114,12 +113,10 @@ def test_changed_slug_redirects_permanently(client):
 def test_changed_date_redirects_and_moving_back_drops_the_redirect(client):
     article = make_article(headline="Hare", published_at=timezone.now() - timedelta(days=3))
     first_url = article.get_absolute_url()
-    article.published_at = timezone.now() - timedelta(days=1)
-    article.save()
+    article = edit(article, published_at=timezone.now() - timedelta(days=1))
     assert client.get(first_url)["Location"] == article.get_absolute_url()
     second_url = article.get_absolute_url()
-    article.published_at = timezone.now() - timedelta(days=3)
-    article.save()
+    article = edit(article, published_at=timezone.now() - timedelta(days=3))
     assert client.get(first_url).status_code == 200
     assert client.get(second_url)["Location"] == first_url
 
@@ -127,9 +124,7 @@ def test_changed_date_redirects_and_moving_back_drops_the_redirect(client):
 def test_old_path_of_an_unpublished_article_is_404(client):
     article = make_article(headline="Ibis", slug="ibis")
     old_url = article.get_absolute_url()
-    article.slug = "ibis-2"
-    article.status = Article.Status.DRAFT
-    article.save()
+    edit(article, slug="ibis-2", status=Article.Status.DRAFT)
     assert client.get(old_url).status_code == 404
 
 
@@ -154,8 +149,7 @@ def test_editors_see_old_paths_in_the_admin(client):
 
     article = make_article(headline="Jackal", slug="jackal")
     old_url = article.get_absolute_url()
-    article.slug = "jackal-renamed"
-    article.save()
+    edit(article, slug="jackal-renamed")
     client.force_login(make_staff())
     html = client.get("/admin/articles/articlepath/").content.decode()
     assert old_url in html

@@ -3,6 +3,7 @@
 import feedparser
 import pytest
 
+from tests.factories import edit
 from tests.readers_data import newsroom
 
 pytestmark = pytest.mark.django_db
@@ -15,8 +16,8 @@ def news(settings):
     settings.SITE_URL = SITE
     data = newsroom()
     lead = data["lead"]
-    lead.body = "Full text with a [relative link](/about/) and **bold** words.\n\nSecond paragraph."
-    lead.save()
+    body = "Full text with a [relative link](/about/) and **bold** words.\n\nSecond paragraph."
+    data["lead"] = edit(lead, body=body)
     return data
 
 
@@ -76,9 +77,11 @@ def test_unknown_section_or_tag_feed_is_404(client, news):
 
 def test_feed_escapes_hostile_headlines(client, news):
     lead = news["lead"]
-    lead.headline = "Tom & Jerry <script>alert(1)</script> ]]>"
-    lead.body = "<script>alert(2)</script><img src=x onerror=alert(3)> ok"
-    lead.save()
+    edit(
+        lead,
+        headline="Tom & Jerry <script>alert(1)</script> ]]>",
+        body="<script>alert(2)</script><img src=x onerror=alert(3)> ok",
+    )
     for url in ("/feed/", "/feed/atom/"):
         response, parsed = _parse(client, url)
         entry = parsed.entries[0]

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from articles.models import Republication
-from tests.factories import make_article, make_section, make_tag
+from tests.factories import edit, make_article, make_section, make_tag
 from tests.readers_data import newsroom
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +88,7 @@ def test_republished_piece_points_at_its_source_when_the_policy_asks(client):
 
     record.search_policy = Republication.SearchPolicy.CANONICAL
     record.save()
-    article.save()
+    article = edit(article)
     assert article.canonical_url() == source
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'<link rel="canonical" href="{source}">' in html

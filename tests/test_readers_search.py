@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from articles.models import Article
-from tests.factories import make_article, make_tag
+from tests.factories import edit, make_article, make_tag
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
@@ -43,9 +43,10 @@ def test_finds_by_headline_standfirst_and_tag(client):
 def test_tag_added_later_is_searchable(client):
     article = make_article(headline="Late tagged", body="x")
     assert "Late tagged" not in _results(client, "wombat")
-    article.tags.add(make_tag(name="Wombat", slug="wombat"))
+    tag = make_tag(name="Wombat", slug="wombat")
+    edit(article, relations=lambda a: a.tags.add(tag))
     assert "Late tagged" in _results(client, "wombat")
-    article.tags.clear()
+    edit(article, relations=lambda a: a.tags.clear())
     assert "Late tagged" not in _results(client, "wombat")
 
 
@@ -134,9 +135,7 @@ def test_search_vector_is_stored_with_a_gin_index():
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'article_search'")
         (indexdef,) = cursor.fetchone()
     assert "USING gin (search_vector)" in indexdef
-    article.headline = "Renamed"
-    article.body = "aardwolf"
-    article.save()
+    edit(article, headline="Renamed", body="aardwolf")
     assert Article.objects.filter(search_vector="aardwolf").get() == article
 
 

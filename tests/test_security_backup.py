@@ -14,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 from PIL import Image
 
+from articles.actions import articles as article_actions
+from articles.actions.holds import apply_hold
 from articles.backup import content_models
-from articles.legal_hold import apply_hold
 from articles.models import (
     Article,
     AuditEntry,
@@ -31,8 +32,10 @@ from articles.models import (
     PreviewLink,
     ProblemReport,
     Republication,
+    SealedSource,
     SiteSettings,
     SourceSnapshot,
+    TrustOverride,
 )
 from tests.factories import (
     make_article,
@@ -63,7 +66,7 @@ def make_content(media):
     callout = Callout.objects.create(text="Take the *survey*", link_url="https://example.org/s")
     first = make_article(
         headline="Report \u202e with RTL", body="# H\n\n![x](/media/inline/a.png)\n\n😀",
-        section=section, tags=tags, authors=[author], source_url="https://example.org/o",
+        section=section, tags=tags, authors=[author],
         expires_at=timezone.now() + timezone.timedelta(days=3),
     )  # fmt: skip
     first.callouts.add(callout)
@@ -90,21 +93,28 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     # Article saves write revisions and audit entries; a new slug leaves an old path behind.
     first.hero_image = SimpleUploadedFile("hero.png", png(), content_type="image/png")
     first.hero_alt = "A teal square"
-    first.save(actor=editor, revision_note="Hero added")
+    article_actions.save(editor, first, expected_version=first.version, note="Hero added")
     first.slug = "report-renamed"
-    first.save(actor=editor)
+    article_actions.save(editor, first, expected_version=first.version)
     PreviewLink.objects.create(article=second, created_by=editor, note="Legal, Sam")
     AuditEntry.objects.create(article=first, actor=editor, action="corrected", detail={"n": 1})
     Republication.objects.create(
-        article=first, publisher="Community Care", approved_by=editor, approved_at=timezone.now()
+        article=first,
+        publisher="Community Care",
+        original_url="https://example.org/o",
+        approved_by=editor,
+        approved_at=timezone.now(),
     )
-    SourceSnapshot.objects.create(article=first, text="Original text, as received ✓")
+    snapshot = SourceSnapshot.objects.create(article=first, text="Original text, as received ✓")
+    SealedSource.objects.create(snapshot=snapshot, text="Original text, as received ✓")
+    TrustOverride.objects.create(
+        article=first, rule="fidelity", accepted=["A change"], reason="Agreed", decided_by=editor
+    )
     correction = Correction.objects.create(article=first, text="The sum was £4m, not £40m.")
     ProblemReport.objects.create(
         article=first, message="Wrong sum", email="r@example.org", correction=correction
     )
-    hold = LegalHold.objects.create(tag=tag, reason="Court order", created_by=editor)
-    apply_hold(hold, actor=editor)
+    apply_hold(editor, LegalHold(tag=tag, reason="Court order"))
     Helpline.objects.create(name="Samaritans", phone="116 123", url="https://www.samaritans.org")
     entry = DoNotIdentify.objects.create(article=first, term="Jo Bloggs", reason="anonymity")
     IdentificationSignOff.objects.create(entry=entry, reason="Named in court", signed_by=editor)

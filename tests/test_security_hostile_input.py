@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
-from articles.models import Article, Author, Callout, Section, SiteSettings, Tag
+from articles.models import Article, Author, Callout, Republication, Section, SiteSettings, Tag
 from tests.factories import make_article, make_author, make_section, make_tag
 from tests.payloads import (
     HOSTILE_TEXT,
@@ -72,13 +72,18 @@ def test_xss_in_every_reader_facing_field_runs_no_script(client, payload):
         standfirst=clip(payload, 600),
         body=f"{payload}\n\n## {payload}\n\n* {payload}\n\n> {payload}",
         seo_description=clip(payload, 300),
-        source_name=clip(payload, 120),
-        source_licence=clip(payload, 300),
         section=section,
         tags=[tag],
         authors=[author],
     )
     article.callouts.add(callout)
+    Republication.objects.create(
+        article=article,
+        publisher=clip(payload, 120),
+        licence=Republication.Licence.OTHER,
+        permission_reference=clip(payload, 300),
+        search_policy=Republication.SearchPolicy.INDEX,
+    )
     related = make_article(headline=clip(payload, 200), section=section)
     article.related_links.create(target=related)
     for url, html in public_pages(client, article):
@@ -97,9 +102,22 @@ def post_article(client, **fields):
     return client.post(reverse("admin:articles_article_add"), article_form(**fields))
 
 
-@pytest.mark.parametrize("field", ["headline", "standfirst", "body", "kicker", "source_name"])
+def with_record(**fields):
+    """The article form with its republication record inline, holding `fields`."""
+    record = {"publisher": "Partner", "licence": "other", "allowed_edits": "none",
+              "search_policy": "both", "original_url": ""} | fields  # fmt: skip
+    return {
+        "republication-TOTAL_FORMS": "1",
+        **{f"republication-0-{name}": value for name, value in record.items()},
+    }
+
+
+@pytest.mark.parametrize(
+    "field",
+    ["headline", "standfirst", "body", "kicker", "republication-0-publisher"],
+)
 def test_null_bytes_in_admin_fields_are_a_form_error(admin_client, field):
-    response = post_article(admin_client, **{field: "bad\x00value"})
+    response = post_article(admin_client, **{**with_record(), field: "bad\x00value"})
     assert response.status_code == 200
     assert "Null characters are not allowed" in response.content.decode()
     assert Article.objects.count() == 0
@@ -123,8 +141,8 @@ def test_unicode_edge_cases_are_saved_and_shown_as_typed(admin_client, client, t
         ({"slug": "a/../../etc"}, "Enter a valid “slug”"),
         ({"slug": "x" * 201}, "at most 200 characters"),
         ({"headline": "h" * 201}, "at most 200 characters"),
-        ({"source_url": "javascript:alert(1)"}, "Enter a valid URL"),
-        ({"source_url": "data:text/html,<script>alert(1)</script>"}, "Enter a valid URL"),
+        (with_record(original_url="javascript:alert(1)"), "Enter a valid URL"),
+        (with_record(original_url="data:text/html,<script>alert(1)</script>"), "Enter a valid URL"),
         ({"published_at_0": "2024-13-45"}, "Enter a valid date"),
         ({"published_at_0": "99999-01-01"}, "Enter a valid date"),
         ({"published_at_1": "25:61:00"}, "Enter a valid time"),
@@ -137,6 +155,7 @@ def test_malformed_admin_input_is_a_form_error(admin_client, fields, message):
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Article.objects.count() == 0
+    assert Republication.objects.count() == 0
 
 
 def test_a_one_megabyte_body_is_saved_whole(admin_client, client):

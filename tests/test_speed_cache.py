@@ -7,8 +7,17 @@ import pytest
 from django.utils import timezone
 
 from articles import cache as content_cache
-from articles.models import Article, SiteSettings
-from tests.factories import make_article, make_author, make_section, make_staff, make_tag
+from articles.actions import filing
+from articles.models import Article, BlockedTerm, Section, SiteSettings
+from tests.factories import (
+    SYSTEM,
+    edit,
+    make_article,
+    make_author,
+    make_section,
+    make_staff,
+    make_tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -149,8 +158,7 @@ def test_a_published_change_is_visible_on_the_next_request(client, article):
     url = article.get_absolute_url()
     assert b"Cached headline" in client.get(url).content
     assert b"Cached headline" in client.get("/").content
-    article.headline = "Corrected headline"
-    article.save()
+    edit(article, headline="Corrected headline")
     assert b"Corrected headline" in client.get(url).content
     assert b"Corrected headline" in client.get("/").content
 
@@ -158,11 +166,12 @@ def test_a_published_change_is_visible_on_the_next_request(client, article):
 def test_tags_settings_and_new_articles_invalidate(client, article):
     url = article.get_absolute_url()
     client.get(url)
-    article.tags.add(make_tag(name="Fresh tag"))
+    tag = make_tag(name="Fresh tag")
+    edit(article, relations=lambda a: a.tags.add(tag))
     assert b"Fresh tag" in client.get(url).content
     site = SiteSettings.load()
     site.publication_name = "The Renamed Gazette"
-    site.save()
+    filing.save(SYSTEM, site)
     assert b"The Renamed Gazette" in client.get(url).content
     make_article(headline="Brand new story")
     assert b"Brand new story" in client.get("/").content
@@ -212,21 +221,12 @@ def test_a_session_cookie_bypasses_the_cache(client, article):
     assert "private" in response["Cache-Control"]
 
 
-def test_a_model_can_say_a_change_does_not_touch_public_pages():
-    """The hook a held comment uses, so a flood of pending comments never empties the cache."""
-
-    class PendingComment:
-        def affects_public_pages(self):
-            return False
-
-    class ApprovedComment:
-        def affects_public_pages(self):
-            return True
-
+def test_a_change_readers_never_see_leaves_the_cache_alone():
+    """A private record (the comment blocklist) sends no change event; a section does."""
     version = content_cache.current_version()
-    content_cache.content_changed(PendingComment())
+    filing.save(SYSTEM, BlockedTerm(term="casino"))
     assert content_cache.current_version() == version
-    content_cache.content_changed(ApprovedComment())
+    filing.save(SYSTEM, Section(name="Fresh", slug="fresh"))
     assert content_cache.current_version() > version
 
 
@@ -240,8 +240,7 @@ def test_pages_render_uncached_when_the_cache_is_down(client, settings, article)
     response = client.get(article.get_absolute_url())
     assert response.status_code == 200 and b"Cached headline" in response.content
     assert response["Cache-Control"] == PUBLIC
-    article.headline = "Saved while the cache is down"
-    article.save()
+    edit(article, headline="Saved while the cache is down")
     assert b"Saved while the cache is down" in client.get(article.get_absolute_url()).content
 
 
@@ -346,8 +345,7 @@ def test_a_wsgi_hit_skips_django_and_sends_the_same_page(
 def test_the_wsgi_door_sees_changes_sessions_and_posts(wsgi, article):
     url = article.get_absolute_url()
     wsgi(url)
-    article.headline = "Changed behind the door"
-    article.save()
+    edit(article, headline="Changed behind the door")
     assert b"Changed behind the door" in wsgi(url)[2]
     # A session cookie (an editor) is always rendered for that visitor, never from the cache.
     status, headers, _ = wsgi(url, cookie="theme=dark; sessionid=not-a-real-session")
@@ -368,6 +366,5 @@ def test_the_wsgi_door_passes_everything_through_when_the_cache_is_off(settings,
     wsgi = WsgiCall(PageCacheApp(WSGIHandler()))
     url = article.get_absolute_url()
     first = wsgi(url)
-    article.headline = "Rendered every time"
-    article.save()
+    edit(article, headline="Rendered every time")
     assert first[0] == 200 and b"Rendered every time" in wsgi(url)[2]

@@ -8,9 +8,10 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.actions import corrections
+from articles.metadata import correction_items, policy_links
 from articles.models import Article, Correction, PolicyPage
-from articles.trust import correction_items, policy_links
-from tests.factories import make_article
+from tests.factories import SYSTEM, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_adding_a_correction_bumps_the_modified_date():
     article = make_article()
     Article.objects.filter(pk=article.pk).update(updated_at=timezone.now() - timedelta(days=3))
     before = Article.objects.get().updated_at
-    Correction.objects.create(article=article, text="Spelling of a name.")
+    corrections.add(SYSTEM, Correction(article=article, text="Spelling of a name."))
     assert Article.objects.get().updated_at > before
 
 

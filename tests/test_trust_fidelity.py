@@ -8,9 +8,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles.actions import GateClosed
+from articles.actions import articles as article_actions
 from articles.fidelity import QUOTE, STYLE, SUBSTANTIVE, article_changes
 from articles.models import Article, Republication, SourceSnapshot
-from articles.publishing import PublishingBlocked
+from tests.factories import SYSTEM
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +84,8 @@ def test_changed_quote_blocks_publishing_under_no_edits(seed_path, admin_client)
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
 
-    with pytest.raises(PublishingBlocked, match="Quote changed"):
-        article.status = Article.Status.PUBLISHED
-        article.save()
+    with pytest.raises(GateClosed, match="Quote changed"):
+        article_actions.publish(SYSTEM, article)
     assert Article.objects.get().status == Article.Status.DRAFT
 
 
@@ -99,6 +100,7 @@ def test_admin_form_lists_the_offending_passage(seed_path, admin_client):
         standfirst=article.standfirst,
         body=article.body,
         work_type="republished",
+        version=str(article.version),
     )
     response = admin_client.post(url, form)
     assert response.status_code == 200
@@ -120,16 +122,14 @@ def test_quote_change_still_blocks_under_time_place_style(seed_path):
     Republication.objects.update(allowed_edits=Republication.Edits.TIME_PLACE_STYLE)
     edit(article, "died on 15th December 2009", "died on December 15, 2009")
     edit(article, WANLESS, "called the case “very sad”")
-    article.status = Article.Status.PUBLISHED
-    with pytest.raises(PublishingBlocked) as blocked:
-        article.save()
+    with pytest.raises(GateClosed) as blocked:
+        article_actions.publish(SYSTEM, article)
     assert len(blocked.value.messages) == 1 and "very sad" in blocked.value.messages[0]
 
 
 def test_any_edits_licence_publishes_whatever_changed(seed_path):
     article = edit(import_draft(seed_path, "CC BY"), WANLESS, "called the case “very sad”")
     assert article.republication.allowed_edits == Republication.Edits.ANY
-    article.status = Article.Status.PUBLISHED
-    article.save()
+    article_actions.publish(SYSTEM, article)
     assert Article.objects.get().is_published()
     assert SourceSnapshot.objects.count() == 1

@@ -8,7 +8,7 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from articles.models import Article, Correction, ProblemReport
-from articles.trust import REPORT_SALT
+from articles.reports import REPORT_SALT
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

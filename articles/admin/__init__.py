@@ -1,3 +1,12 @@
-"""Admin registrations, one module per area."""
+"""Admin registrations, one module per area; ArticleAdmin has its own (article.py)."""
 
-from articles.admin import comments, content, editors, readers, trust  # noqa: F401
+from articles.admin import (  # noqa: F401
+    article,
+    comments,
+    corrections,
+    filing,
+    records,
+    republication,
+    safeguarding,
+    site,
+)

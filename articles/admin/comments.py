@@ -2,11 +2,13 @@
 
 from django.contrib import admin, messages
 from django.db.models import Count
-from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.timesince import timesince
 
-from articles.comments import comments_changed
+from articles import roles
+from articles.actions import articles as article_actions
+from articles.actions import comments as comment_actions
+from articles.admin.base import ActionAdmin
 from articles.models import Article, BlockedTerm, Comment
 
 
@@ -38,7 +40,7 @@ class StatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ActionAdmin):
     list_display = ["excerpt", "name", "article", "age", "status"]
     list_filter = [StatusFilter]
     list_select_related = ["article"]
@@ -69,27 +71,24 @@ class CommentAdmin(admin.ModelAdmin):
     def age(self, comment):
         return f"{timesince(comment.created_at).split(',')[0]} ago"
 
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            obj.moderated_by, obj.moderated_at = request.user, timezone.now()
-        super().save_model(request, obj, form, change)
-        comments_changed.send(Comment, article_ids=[obj.article_id])
+    def act_save(self, request, obj, form, change):
+        comment_actions.edit(request.user, obj, form.changed_data)
 
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        comments_changed.send(Comment, article_ids=[obj.article_id])
+    def act_delete(self, request, obj):
+        comment_actions.delete(request.user, Comment.objects.filter(pk=obj.pk))
 
     def delete_queryset(self, request, queryset):
-        article_ids = sorted(set(queryset.values_list("article_id", flat=True)))
-        super().delete_queryset(request, queryset)
-        comments_changed.send(Comment, article_ids=article_ids)
+        comment_actions.delete(request.user, queryset)
 
     def _moderate(self, request, queryset, status, verb):
-        article_ids = sorted(set(queryset.values_list("article_id", flat=True)))
-        count = queryset.update(
-            status=status, moderated_by=request.user, moderated_at=timezone.now()
-        )
-        comments_changed.send(Comment, article_ids=article_ids)
+        count, refused = comment_actions.moderate(request.user, queryset, status)
+        for comment, problems in refused:
+            self.message_user(
+                request,
+                f"Not approved: the comment by {comment.name} on “{comment.article}”. "
+                + " ".join(str(p) for p in problems),
+                messages.ERROR,
+            )
         self.message_user(request, f"{verb} {count} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Approve selected comments", permissions=["change"])
@@ -104,26 +103,26 @@ class CommentAdmin(admin.ModelAdmin):
     def remove(self, request, queryset):
         self._moderate(request, queryset, Comment.Status.REMOVED, "Removed")
 
-    @admin.action(description="Close comments on the articles of the selected comments")
+    @admin.action(
+        description="Close comments on the articles of the selected comments",
+        permissions=["close_article_comments"],
+    )
     def close_article_comments(self, request, queryset):
-        article_ids = sorted(set(queryset.values_list("article_id", flat=True)))
-        count = Article.objects.filter(pk__in=article_ids).update(
-            comments_closed=True, updated_at=timezone.now()
+        """Each article is closed by an editor's action: audited, with a revision."""
+        articles = Article.objects.filter(pk__in=queryset.values("article"), comments_closed=False)
+        count = self.each_refused(
+            request, articles, lambda a: article_actions.close_comments(request.user, a)
         )
-        comments_changed.send(Comment, article_ids=article_ids)
         self.message_user(request, f"Closed comments on {count} article(s).", messages.SUCCESS)
 
     def has_close_article_comments_permission(self, request):
-        return request.user.has_perm("articles.change_article")
-
-    close_article_comments.allowed_permissions = ["close_article_comments"]
+        return roles.may_publish(request.user)
 
 
 class CommentInline(admin.TabularInline):
     """An article's comments on its change page; moderate each through its change link.
 
-    Read-only here, so every status change goes through CommentAdmin, which records the
-    moderator and tells the page cache.
+    Read-only here, so every status change goes through CommentAdmin and its actions.
     """
 
     model = Comment
@@ -158,7 +157,7 @@ def comment_counts(article):
 
 
 @admin.register(BlockedTerm)
-class BlockedTermAdmin(admin.ModelAdmin):
+class BlockedTermAdmin(ActionAdmin):
     list_display = ["term", "kind", "note", "created_at"]
     list_filter = ["kind"]
     search_fields = ["term", "note"]

@@ -12,19 +12,21 @@ from articles.models.content import (
     SiteSettings,
     Tag,
 )
-from articles.models.editorial import AuditEntry, ImageRendition, PreviewLink, Revision
-from articles.models.readers import ArticlePath
+from articles.models.history import ArticlePath, AuditEntry, Revision
+from articles.models.holds import LegalHold
+from articles.models.media import ImageRendition
+from articles.models.previews import PreviewLink
 from articles.models.trust import (
     Correction,
     DoNotIdentify,
     Helpline,
     IdentificationSignOff,
-    LegalHold,
-    LegalHoldEntry,
     PolicyPage,
     ProblemReport,
     Republication,
+    SealedSource,
     SourceSnapshot,
+    TrustOverride,
 )
 
 __all__ = [
@@ -44,15 +46,16 @@ __all__ = [
     "IdentificationSignOff",
     "ImageRendition",
     "LegalHold",
-    "LegalHoldEntry",
     "PolicyPage",
     "PreviewLink",
     "ProblemReport",
     "RelatedArticle",
     "Republication",
     "Revision",
+    "SealedSource",
     "Section",
     "SiteSettings",
     "SourceSnapshot",
     "Tag",
+    "TrustOverride",
 ]

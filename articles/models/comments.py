@@ -80,11 +80,6 @@ class Comment(models.Model):
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
 
-    def affects_public_pages(self):
-        """Only approved comments are public: pending ones and spam never flush the page
-        cache (moderation sends comments_changed, which does)."""
-        return self.status == self.Status.APPROVED
-
 
 class BlockedTerm(models.Model):
     """A word or an address whose comments go straight to spam, without telling the sender."""

@@ -6,17 +6,19 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
-from django.db.models import Q
+from django.db import models
+from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from markdownx.models import MarkdownxField
 
+from articles import images
 from articles.cache import derived_timeout
 from articles.markdown import render
-from articles.models.readers import SearchIndex
-from articles.publishing import check_publishable
+from articles.models.holds import LegalHold
+from articles.models.indexes import SearchIndex
+from articles.models.media import ImageRendition
 from articles.reading import estimate_reading_minutes
 
 SITE_SETTINGS_CACHE_KEY = "standfirst:site-settings"
@@ -47,6 +49,23 @@ class Section(models.Model):
         return reverse("articles:section", kwargs={"slug": self.slug})
 
 
+class TagQuerySet(models.QuerySet):
+    def with_hold(self):
+        """Each tag with its active legal hold's fields (hold_id, hold_reason, hold_hides,
+        hold_since), so the article page learns of a hold from the tags it fetches anyway."""
+        active = LegalHold.objects.active().filter(tag=OuterRef("pk"))
+        return self.annotate(
+            hold_id=Subquery(active.values("pk")[:1]),
+            hold_reason=Subquery(active.values("reason")[:1]),
+            hold_hides=Subquery(active.values("hide_comments")[:1]),
+            hold_since=Subquery(active.values("created_at")[:1]),
+        )
+
+    def public(self):
+        """Tags with at least one published article: only these have a public page."""
+        return self.filter(articles__in=Article.objects.published()).distinct()
+
+
 class Tag(models.Model):
     name = models.CharField(max_length=80, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
@@ -54,6 +73,8 @@ class Tag(models.Model):
         default=False,
         help_text="Every article with this tag is a sensitive story (see the article's switch).",
     )
+
+    objects = TagQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -237,19 +258,6 @@ class Article(models.Model):
     comments_closed = models.BooleanField(
         default=False, help_text="Readers may not comment; the page says 'Comments are closed.'"
     )
-    source_name = models.CharField(
-        max_length=120,
-        blank=True,
-        help_text="For republished pieces: the publication that first published it.",
-    )
-    source_url = HttpsURLField(
-        max_length=500, blank=True, help_text="For republished pieces: the original article."
-    )
-    source_licence = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="The licence or permission under which we republish it.",
-    )
     callouts = models.ManyToManyField(
         Callout, blank=True, related_name="articles", help_text="Promos shown with this article."
     )
@@ -374,33 +382,38 @@ class Article(models.Model):
             ),
         ]
         permissions = [
-            ("publish_article", "Can publish, schedule and unpublish articles"),
+            (
+                "publish_article",
+                "Can publish, schedule and unpublish articles, and set their comment, "
+                "featuring and safeguarding settings",
+            ),
+            ("redact_article", "Can redact a name from articles, everywhere at once"),
+            (
+                "override_fidelity",
+                "Can publish changes a republication licence does not allow, with a reason",
+            ),
         ]
 
     def __str__(self):
         return self.headline
 
-    def save(self, *args, actor=None, expected_version=None, revision_note="", **kwargs):
-        """Save, keeping a revision and an audit trail (articles.editorial).
+    # What derive() computes, and the fields it reads.
+    DERIVED_FIELDS = ("slug", "published_at", "pub_date", "body_html", "reading_minutes")
+    DERIVED_FROM = {"headline", "slug", "status", "published_at", "body"}
 
-        expected_version (the admin form's) makes the save conditional: if another save
-        came first, EditConflict is raised and nothing is written.
+    def save(self, *args, **kwargs):
+        """Fill the derived fields, then write the row.
+
+        Only derivation happens here. Who may change what, the trust gates, revisions,
+        the audit log and the change event are the newsroom actions' (articles.actions),
+        which are the only callers outside bulk writers and migrations.
         """
-        from articles import editorial, images  # they import this module
-
-        if not self.slug:
-            self.slug = slugify(self.headline)[:200]
-        if self.status == self.Status.PUBLISHED and not self.published_at:
-            self.published_at = timezone.now()
-        self.pub_date = self._local_date()
-        self.body_html = images.responsive_body(render(self.body))
-        self.reading_minutes = estimate_reading_minutes(self.body)
-        check_publishable(self)
-        with transaction.atomic():
-            previous = editorial.claim_version(self, expected_version, kwargs)
-            images.store_hero(self)
-            super().save(*args, **kwargs)
-            editorial.after_save(self, previous, actor=actor, note=revision_note)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or self.DERIVED_FROM & set(update_fields):
+            self.derive()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         day = self.pub_date or timezone.localdate()
@@ -426,7 +439,23 @@ class Article(models.Model):
                 raise ValidationError(
                     {"slug": "Another article published that day already has this slug."}
                 )
-        check_publishable(self)
+
+    def derive(self):
+        """Slug, publication time and date, rendered body HTML and reading time."""
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200]
+        if self.status == self.Status.PUBLISHED and not self.published_at:
+            self.published_at = timezone.now()
+        self.pub_date = self._local_date()
+        self.body_html = self.render_body()
+        self.reading_minutes = estimate_reading_minutes(self.body)
+
+    def render_body(self):
+        """The body through the one Markdown path, uploaded images given their renditions."""
+        html = render(self.body)
+        return images.responsive_html(
+            html, ImageRendition.objects.described(images.media_sources(html))
+        )
 
     def _local_date(self):
         return timezone.localdate(self.published_at) if self.published_at else None
@@ -465,10 +494,46 @@ class Article(models.Model):
     def description(self):
         return self.seo_description or self.standfirst
 
+    def legal_hold(self):
+        """The active legal hold on any of this article's tags, or None: a live rule.
+
+        Read from tags fetched with Tag.objects.with_hold() (the article page does), else
+        asked of the database once per instance.
+        """
+        if not hasattr(self, "_legal_hold"):
+            tags = list(self.tags.all()) if self.pk else []
+            if tags and all(hasattr(tag, "hold_id") for tag in tags):
+                held = sorted((t for t in tags if t.hold_id), key=lambda t: t.hold_since)
+                self._legal_hold = held and LegalHold(
+                    pk=held[0].hold_id,
+                    tag=held[0],
+                    reason=held[0].hold_reason,
+                    hide_comments=any(t.hold_hides for t in held),
+                    created_at=held[0].hold_since,
+                )
+            else:
+                holds = LegalHold.objects.active().filter(tag__in=tags).order_by("created_at")
+                self._legal_hold = holds.first()
+                if self._legal_hold and not self._legal_hold.hide_comments:
+                    self._legal_hold.hide_comments = holds.filter(hide_comments=True).exists()
+        return self._legal_hold or None
+
+    @property
+    def hides_comments(self):
+        """The thread is removed from the page: an editor's choice or a legal hold's."""
+        hold = self.legal_hold()
+        return self.comments_hidden or bool(hold and hold.hide_comments)
+
     @property
     def comments_open(self):
-        """The one answer to "may a reader comment now"; the form and the POST both ask it."""
-        if self.comments_closed or self.comments_hidden or not self.is_published():
+        """The one answer to "may a reader comment now"; the form and the POST both ask it.
+
+        The flag, a hidden thread, publication, any active legal hold on the article's tags,
+        the site's switch and its auto-close age.
+        """
+        if self.comments_closed or self.hides_comments or not self.is_published():
+            return False
+        if self.legal_hold():
             return False
         site = SiteSettings.load()
         if not site.comments_enabled:
@@ -481,6 +546,9 @@ class Article(models.Model):
 
         Returns {"reason": str, "note": str, "since": datetime | None}.
         """
+        if hold := self.legal_hold():
+            reason = self.CommentsClosedBy.LEGAL.label
+            return {"reason": reason, "note": hold.reason, "since": hold.created_at}
         if self.comments_closed or self.comments_hidden:
             reason = (
                 self.get_comments_closed_reason_display() if self.comments_closed_reason else ""
@@ -499,29 +567,21 @@ class Article(models.Model):
         return {"reason": "", "note": "", "since": None}
 
     def attribution(self):
-        """The one source of the attribution line: the republication record, else legacy fields.
-
-        Returns {"publisher", "url", "published", "licence"} or None for our own work.
-        """
+        """The one source of every attribution line, snippet, feed and JSON-LD: the
+        republication record. Returns {"publisher", "url", "published", "licence"}, or None
+        for our own work."""
         record = self.republication_record
-        if record:
-            licence = record.get_licence_display()
-            if record.licence in {record.Licence.PERMISSION, record.Licence.OTHER}:
-                licence = ""
-            return {
-                "publisher": record.publisher,
-                "url": record.original_url,
-                "published": record.original_published_at,
-                "licence": licence,
-            }
-        if self.source_name:
-            return {
-                "publisher": self.source_name,
-                "url": self.source_url,
-                "published": None,
-                "licence": self.source_licence,
-            }
-        return None
+        if record is None:
+            return None
+        licence = record.get_licence_display()
+        if record.licence in {record.Licence.PERMISSION, record.Licence.OTHER}:
+            licence = ""
+        return {
+            "publisher": record.publisher,
+            "url": record.original_url,
+            "published": record.original_published_at,
+            "licence": licence,
+        }
 
     @property
     def republication_record(self):
@@ -628,7 +688,7 @@ class SiteSettings(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1
         super().save(*args, **kwargs)
-        cache.delete(SITE_SETTINGS_CACHE_KEY)
+        cache.delete(SITE_SETTINGS_CACHE_KEY)  # what load() reads: never a stale row
 
     @classmethod
     def load(cls):

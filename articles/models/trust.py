@@ -1,8 +1,9 @@
 """Trust records that hang off an Article: where it came from, what we changed, what we owe.
 
-Republication record, immutable source snapshots, typed corrections, legal holds on
-comments, helplines for sensitive stories, the do-not-identify register and its
-sign-offs, policy pages, and readers' problem reports.
+Republication record, immutable source snapshots (and the sealed originals of redacted
+ones), typed corrections, helplines for sensitive stories, the do-not-identify register
+and its sign-offs, recorded overrides of the trust gates, policy pages, and readers'
+problem reports. Legal holds live in articles.models.holds.
 """
 
 import hashlib
@@ -14,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.markdown import render
-from articles.models.content import Article, HttpsURLField, Tag
+from articles.models.content import Article, HttpsURLField
 
 
 class Republication(models.Model):
@@ -109,8 +110,9 @@ class Republication(models.Model):
 class SourceSnapshot(models.Model):
     """The source text as received, with its SHA-256. Rows are never updated through save().
 
-    `text` is the display copy: redaction (articles.redaction) may rewrite it with a
-    queryset update, while `sha256` stays as proof of what was received.
+    `text` is the display copy: redaction (articles.actions.redaction) rewrites it with a
+    queryset update, after sealing the original in a SealedSource; `sha256` stays as proof
+    of what was received.
     """
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_snapshots")
@@ -141,8 +143,26 @@ class SourceSnapshot(models.Model):
         return self.redacted_at is not None
 
 
+class SealedSource(models.Model):
+    """The original text of a redacted source snapshot: evidence of what we received.
+
+    Only a legal role may open it (the view_sealedsource permission); nothing public serves
+    it, and redaction never rewrites it. Its SHA-256 is the snapshot's.
+    """
+
+    snapshot = models.OneToOneField(SourceSnapshot, on_delete=models.CASCADE, related_name="sealed")
+    text = models.TextField(editable=False)
+    sealed_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "sealed source original"
+
+    def __str__(self):
+        return f"Sealed original of {self.snapshot}"
+
+
 class Correction(models.Model):
-    """A dated, typed entry in an article's corrections log; adding one bumps updated_at."""
+    """A dated, typed entry in an article's corrections log (articles.actions.corrections)."""
 
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
@@ -165,72 +185,8 @@ class Correction(models.Model):
     def __str__(self):
         return f"{self.get_kind_display()} to {self.article}"
 
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        # save() (not update()) so whatever watches article saves (caches, feeds) hears it.
-        self.article.save(update_fields=["updated_at"])
-
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
-
-
-class LegalHold(models.Model):
-    """Comments closed (optionally hidden) on every article with a tag, until lifted."""
-
-    tag = models.ForeignKey(Tag, on_delete=models.PROTECT, related_name="legal_holds")
-    reason = models.CharField(
-        max_length=300, help_text="Shown to readers beside 'Comments are closed.'"
-    )
-    hide_comments = models.BooleanField(
-        default=False, help_text="Also remove the comments already shown on those articles."
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-
-    def __str__(self):
-        return f"Legal hold on {self.tag}"
-
-    def clean(self):
-        if self.tag_id and not self.pk and self.tag.legal_holds.filter(lifted_at=None).exists():
-            raise ValidationError({"tag": "This tag already has an active legal hold."})
-
-    @property
-    def active(self):
-        return self.lifted_at is None
-
-
-class LegalHoldEntry(models.Model):
-    """One held article and the comment state it had before, so lifting can restore it."""
-
-    hold = models.ForeignKey(LegalHold, on_delete=models.CASCADE, related_name="entries")
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
-    previous_closed = models.BooleanField()
-    previous_reason = models.CharField(max_length=10, blank=True)
-    previous_note = models.CharField(max_length=300, blank=True)
-    previous_closed_at = models.DateTimeField(null=True, blank=True)
-    previous_hidden = models.BooleanField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["hold", "article"], name="legal_hold_entry_once")
-        ]
-
-    def __str__(self):
-        return f"{self.article} under {self.hold}"
 
 
 class Helpline(models.Model):
@@ -298,6 +254,32 @@ class IdentificationSignOff(models.Model):
 
     def __str__(self):
         return f"Sign-off for {self.entry.term}"
+
+
+class TrustOverride(models.Model):
+    """An editor's recorded decision to publish changes a trust gate found, with the reason.
+
+    The gate (articles.gates) ignores a problem only while it is one of those accepted here,
+    word for word: a new change, or a changed licence, needs a new decision.
+    """
+
+    class Rule(models.TextChoices):
+        FIDELITY = "fidelity", "Fidelity to the licensed source"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="trust_overrides")
+    rule = models.CharField(max_length=20, choices=Rule)
+    accepted = models.JSONField(help_text="The problems accepted, as the gate described them.")
+    reason = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+
+    def __str__(self):
+        return f"{self.get_rule_display()} override on {self.article}"
 
 
 class PolicyPage(models.Model):

@@ -8,15 +8,15 @@ everyone; same-origin headers, a honeypot, a signed fill time and a rate limit s
 from datetime import date
 
 from django.conf import settings
-from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from articles.actions import comments as comment_actions
 from articles.client_ip import client_ip
-from articles.comments import CommentForm, form_time_token, over_rate_limit, save_comment
+from articles.comments import CommentForm, form_time_token, over_rate_limit
 from articles.models import Article, Comment
 from articles.origin import require_same_origin
 
@@ -70,8 +70,7 @@ def comment(request, year, month, day, slug):
         )
         response["Retry-After"] = str(settings.STANDFIRST_COMMENT_RATE_WINDOW)
         return response
-    with transaction.atomic():
-        stored = save_comment(form, ip)
+    stored = comment_actions.post(form, ip)
     outcome = "published" if stored.status == Comment.Status.APPROVED else "pending"
     response = HttpResponseRedirect(f"{article.get_absolute_url()}?comment={outcome}#comments")
     response.status_code = 303  # See Other: a reload of the next page never posts again

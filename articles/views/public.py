@@ -23,17 +23,18 @@ from articles.models import (
     Byline,
     Callout,
     Helpline,
+    PolicyPage,
     ProblemReport,
     RelatedArticle,
     Section,
     SiteSettings,
     Tag,
 )
+from articles.navigation import nav_sections
 from articles.pagination import page_of
-from articles.readers import nav_sections
 from articles.related import related_articles
+from articles.reports import report_token
 from articles.search import clean_query, search, snippet_html
-from articles.trust import report_token
 
 PAGE_SIZE = 20
 HOME_FEATURED = 3
@@ -45,14 +46,14 @@ NOT_LISTED = ("search_vector", "body")
 BYLINES = Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
 
-def listed(queryset, *, body=False):
+def listed(queryset, *, body=False, tags="tags"):
     """What every article list needs in a fixed number of queries, whatever its length.
 
     Without the search index column, which no page shows, and without the Markdown source
     unless asked (a list shows standfirsts; the article page counts the body's words).
     """
     queryset = queryset.defer("search_vector") if body else queryset.defer(*NOT_LISTED)
-    return with_comment_counts(queryset.select_related("section").prefetch_related("tags", BYLINES))
+    return with_comment_counts(queryset.select_related("section").prefetch_related(tags, BYLINES))
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -174,8 +175,10 @@ class SectionView(PublicListView):
 
 
 class TagView(PublicListView):
+    """A tag's page: only a tag with something published has one (404 otherwise)."""
+
     def get_queryset(self):
-        self.tag = get_object_or_404(Tag, slug=self.kwargs["slug"])
+        self.tag = get_object_or_404(Tag.objects.public(), slug=self.kwargs["slug"])
         return super().get_queryset().filter(tags=self.tag)
 
     def get_heading(self):
@@ -277,8 +280,10 @@ def _old_path_redirect(request):
 
 def with_page_relations(articles):
     """The article page's relations, prefetched: a constant number of queries."""
+    # Tags come with their active legal hold: the hold rule reads it from them.
+    tags = Prefetch("tags", queryset=Tag.objects.with_hold())
     return (
-        listed(articles, body=True)
+        listed(articles, body=True, tags=tags)
         .select_related("republication")
         .prefetch_related(
             Prefetch("callouts", queryset=Callout.objects.active()),
@@ -348,3 +353,9 @@ def article_response(request, article, *, preview):
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def policy_page(request, slug):
+    """/about/<slug>/: a standing policy (corrections, ethics, masthead, feedback)."""
+    page = get_object_or_404(PolicyPage, slug=slug)
+    return render(request, "articles/policy_page.html", {"page": page})

@@ -11,7 +11,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section, make_staff, make_tag
+from tests.factories import edit, make_article, make_author, make_section, make_staff, make_tag
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
@@ -45,9 +45,7 @@ def article(tmp_path, settings):
         hero_caption="The unfinished wall at high tide.",
         hero_credit="Jane Doe/Agency",
     )
-    article.hero_image = photo()
-    article.save()
-    return article
+    return edit(article, hero_image=photo())
 
 
 def test_change_page_and_article_page_at_390_and_1280(browser, live_server, article):
@@ -57,9 +55,11 @@ def test_change_page_and_article_page_at_390_and_1280(browser, live_server, arti
     session = client.cookies[settings.SESSION_COOKIE_NAME].value
     change = live_server.url + reverse("admin:articles_article_change", args=[article.pk])
     public = live_server.url + article.get_absolute_url()
-    article.headline = "Flood defences on the quay were never completed, council papers show"
-    article.body = article.body.replace("Paragraph 3 of", "The third paragraph of", 1)
-    article.save()
+    article = edit(
+        article,
+        headline="Flood defences on the quay were never completed, council papers show",
+        body=article.body.replace("Paragraph 3 of", "The third paragraph of", 1),
+    )
     revisions = live_server.url + reverse("admin:articles_article_revisions", args=[article.pk])
     seen = {}
     context = browser.new_context()

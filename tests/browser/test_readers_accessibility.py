@@ -79,8 +79,8 @@ def test_pages_work_without_javascript(browser, live_server, site_content):
 
 def test_print_shows_the_article_without_navigation(page, site_content):
     seed = site_content["seed"]
-    seed.source_url = "https://www.communitycare.co.uk/hamzah-khan/"
-    seed.save()
+    seed.republication.original_url = "https://www.communitycare.co.uk/hamzah-khan/"
+    seed.republication.save()
     page.goto(seed.get_absolute_url())
     page.emulate_media(media="print")
     for hidden in (".site-nav", ".search-form", ".site-footer", ".related", ".comments"):

@@ -3,8 +3,10 @@
 Sections, tags, authors, callouts and N articles with bylines, tags and related links, made
 with bulk_create in batches (100,000 articles take a few minutes on PostgreSQL). The same
 seed gives the same content; publication times count back from now, so the site looks
-current. Each distinct body is rendered once through articles.markdown.render() and its
-HTML reused, because bulk_create skips Article.save().
+current. A bulk writer: it writes rows directly, not through the newsroom actions, so it
+re-runs the derivations itself (each distinct body is rendered once through
+articles.markdown.render() and its HTML reused; the search index is rebuilt at the end)
+and announces one site-wide change.
 """
 
 import random
@@ -17,7 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.cache import content_changed
+from articles.actions.base import changed
+from articles.actors import SystemActor
 from articles.markdown import render
 from articles.models import (
     Article,
@@ -26,10 +29,14 @@ from articles.models import (
     Callout,
     Comment,
     RelatedArticle,
+    Republication,
     Section,
     SiteSettings,
     Tag,
 )
+from articles.search import update_search_vectors
+
+GENERATOR = SystemActor("generate_demo")
 
 
 def words(text):
@@ -118,7 +125,8 @@ class Command(BaseCommand):
         ids = self.make_articles(rng, articles, batch_size, sections, tags, authors, callouts)
         if comments:
             generate_comments(rng, ids, comments, batch_size)
-        content_changed()  # bulk_create sends no signals
+        update_search_vectors(Article.objects.all())
+        changed("generated", GENERATOR, site_wide=True)
         self.stdout.write(f"Generated {articles} articles and {comments} comments (seed {seed}).")
 
     def make_taxonomy(self, rng):
@@ -158,7 +166,7 @@ class Command(BaseCommand):
         return ids
 
     def link(self, rng, created, earlier_ids, tags, authors, callouts):
-        tag_links, bylines, related, callout_links = [], [], [], []
+        tag_links, bylines, related, callout_links, records = [], [], [], [], []
         Tags, Callouts = Article.tags.through, Article.callouts.through
         for article in created:
             for tag in rng.sample(tags, rng.randint(1, 4)):
@@ -170,7 +178,10 @@ class Command(BaseCommand):
                 related.append(RelatedArticle(article=article, target_id=target, position=position))
             if rng.random() < 0.1:
                 callout_links.append(Callouts(article_id=article.pk, callout=rng.choice(callouts)))
+            if article.republished:
+                records.append(Republication(article=article, publisher="Community Care"))
         Tags.objects.bulk_create(tag_links)
+        Republication.objects.bulk_create(records)
         Byline.objects.bulk_create(bylines)
         RelatedArticle.objects.bulk_create(related)
         Callouts.objects.bulk_create(callout_links)
@@ -203,7 +214,7 @@ def make_article(rng, n, published_at, rendered, sections):
     body, body_html = rng.choice(rendered)
     roll = rng.random()
     status = Article.Status.DRAFT if roll < 0.01 else Article.Status.PUBLISHED
-    return Article(
+    article = Article(
         headline=headline,
         slug=f"{slugify(headline)[:180]}-{n}",
         kicker=rng.choice(("", "", "", "Exclusive", "Analysis", "Update")),
@@ -217,9 +228,10 @@ def make_article(rng, n, published_at, rendered, sections):
         expires_at=None,
         featured=rng.random() < 0.01,
         comments_closed=rng.random() < 0.2,
-        source_name="Community Care" if roll > 0.9 else "",
         seo_description="",
     )
+    article.republished = roll > 0.9  # given its republication record in link()
+    return article
 
 
 COMMENT_OPENINGS = [

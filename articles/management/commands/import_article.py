@@ -1,4 +1,8 @@
-"""manage.py import_article FILE: bring a plain-text article into Standfirst."""
+"""manage.py import_article FILE: bring a plain-text article into Standfirst.
+
+A thin command over the intake action (articles.actions.intake), acting as the system
+actor "import_article": every gate applies, and a refusal stores nothing.
+"""
 
 from datetime import datetime, time
 from pathlib import Path
@@ -8,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.importer import ImportRefused, decode, import_article, parse
+from articles.actions import Refused
+from articles.actions.intake import import_article
+from articles.actors import SystemActor
+from articles.plaintext import ImportRefused, decode, parse
+
+IMPORTER = SystemActor("import_article")
 
 
 class Command(BaseCommand):
@@ -39,6 +48,7 @@ class Command(BaseCommand):
         try:
             text = decode(data)
             article, created = import_article(
+                IMPORTER,
                 parse(text),
                 source_name=source,
                 source_url=source_url,
@@ -49,6 +59,9 @@ class Command(BaseCommand):
             )
         except ImportRefused as exc:
             raise CommandError(f"{file}: {exc} Nothing was imported.") from exc
+        except Refused as exc:
+            problems = " ".join(exc.messages)
+            raise CommandError(f"{file}: {problems} Nothing was imported.") from exc
         except ValidationError as exc:
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
             raise CommandError(f"{file}: {problems}. Nothing was imported.") from exc

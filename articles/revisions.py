@@ -1,7 +1,6 @@
-"""Nothing lost, everything traceable: versions, revisions, restore, diffs and publishing audit.
-
-Article.save() calls claim_version() before writing and after_save() after, so every code
-path (admin, list actions, importer, shell) keeps a revision and audits publishing changes.
+"""Revisions: what an article looked like after each save, what changed between two, and
+how an old one is brought back. The newsroom actions (articles.actions.articles) write a
+revision for every change; this module only reads and applies them.
 """
 
 import difflib
@@ -9,13 +8,12 @@ import json
 import re
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import Max
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from articles import audit
+from articles.actors import system_name, user_of
 from articles.models import Article, Author, Byline, RelatedArticle, Revision, Tag
 
 # Fields a restore leaves alone: identity, bookkeeping, derived HTML, the URL and the
@@ -40,78 +38,18 @@ _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORDS = re.compile(r"\s*\S+|\s+")
 
 
-class EditConflict(Exception):
-    """The article was saved by someone else since this editor's form was loaded."""
-
-
-def claim_version(article, expected_version, save_kwargs):
-    """Take the next version number, atomically; return the state before this save.
-
-    With expected_version this is the optimistic lock: one conditional UPDATE ... WHERE
-    version = expected, which also holds the row until the transaction ends, so of two
-    editors who loaded the same version only the first one's save can pass.
-    """
-    if article._state.adding or article.pk is None:
-        article.version = 1
-        return None
-    rows = Article.objects.filter(pk=article.pk)
-    if expected_version is not None:
-        if not rows.filter(version=expected_version).update(version=F("version") + 1):
-            raise EditConflict(article.pk)
-    else:
-        rows.update(version=F("version") + 1)
-    previous = rows.values("status", "published_at", "expires_at", "comments_closed", "version")
-    previous = previous.first()
-    if previous is None:  # deleted meanwhile: this save inserts it again
-        article.version = 1
-        return None
-    article.version = previous["version"]
-    if save_kwargs.get("update_fields") is not None:
-        save_kwargs["update_fields"] = {*save_kwargs["update_fields"], "version"}
-    return previous
-
-
-def after_save(article, previous, *, actor=None, note=""):
-    """Keep a revision of what was just saved and audit any change of publishing state."""
-    if actor is not None and not actor.is_authenticated:
-        actor = None
+def keep(article, actor, note=""):
+    """Store the article as it now stands as its next revision, saved by `actor`."""
     number = (article.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-    Revision.objects.create(
+    return Revision.objects.create(
         article=article,
         number=number,
         version=article.version,
-        author=actor,
+        author=user_of(actor),
+        system_actor=system_name(actor),
         note=note,
         data=snapshot(article),
     )
-    _audit_publishing(article, previous or {}, actor)
-
-
-def refresh_revision(article):
-    """Re-snapshot the latest revision once related rows are saved (the admin saves bylines,
-    tags and related picks after the article itself)."""
-    latest = article.revisions.order_by("-number").first()
-    if latest is not None:
-        Revision.objects.filter(pk=latest.pk).update(data=snapshot(article))
-
-
-def _audit_publishing(article, previous, actor):
-    was_live = previous.get("status") == Article.Status.PUBLISHED
-    is_live = article.status == Article.Status.PUBLISHED
-    moved = previous.get("published_at") != article.published_at
-    if is_live and (not was_live or moved):
-        future = article.published_at > timezone.now()
-        action = audit.Action.SCHEDULED if future else audit.Action.PUBLISHED
-        audit.record(action, article=article, actor=actor, published_at=article.published_at)
-    elif was_live and not is_live:
-        audit.record(audit.Action.UNPUBLISHED, article=article, actor=actor)
-    if previous and previous["comments_closed"] != article.comments_closed:
-        action = (
-            audit.Action.COMMENTS_CLOSED
-            if article.comments_closed
-            else audit.Action.COMMENTS_OPENED
-        )
-        audit.record(action, article=article, actor=actor)
 
 
 def snapshot(article):
@@ -129,19 +67,27 @@ def snapshot(article):
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 
-@transaction.atomic
-def restore(article, revision, actor=None):
-    """Bring back an old revision's content as a new revision (publishing state unchanged)."""
-    data = revision.data
+def apply_fields(article, revision, *, skip=()):
+    """Set the article's fields to an old revision's, except NOT_RESTORED and `skip`; returns
+    the names of the fields in `skip` that were left as they are. The restore action calls
+    this and apply_relations(), inside its transaction, and saves the article itself."""
     form_fields = {f.attname: f for f in Article._meta.concrete_fields}
-    for name, value in data.items():
-        if name in form_fields and name not in NOT_RESTORED:
+    left = {form_fields[n].attname for n in skip if n in form_fields}
+    for name, value in revision.data.items():
+        if name in form_fields and name not in NOT_RESTORED | left:
             field = form_fields[name]
             value = field.to_python(value)
             if field.is_relation and value is not None:
                 # A section deleted since then is left empty rather than failing the restore.
                 value = value if field.related_model.objects.filter(pk=value).exists() else None
             setattr(article, name, value)
+    return sorted(left - NOT_RESTORED)
+
+
+def apply_relations(article, revision):
+    """Set tags, callouts, bylines and related picks to an old revision's (those deleted
+    since are left out)."""
+    data = revision.data
     article.tags.set(Tag.objects.filter(pk__in=data.get("tags", [])))
     article.callouts.set(data.get("callouts", []))
     authors = set(
@@ -166,11 +112,6 @@ def restore(article, revision, actor=None):
         for t, p in data.get("related", [])
         if t in targets and t != article.pk
     )
-    article.save(actor=actor, revision_note=f"Restored revision {revision.number}")
-    audit.record(
-        audit.Action.REVISION_RESTORED, article=article, actor=actor, revision=revision.number
-    )
-    return article
 
 
 # Diffs ------------------------------------------------------------------------------------

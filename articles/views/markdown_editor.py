@@ -12,7 +12,7 @@ from markdownx.forms import ImageForm
 from markdownx.settings import MARKDOWNX_MEDIA_PATH
 from markdownx.views import ImageUploadView, MarkdownifyView
 
-from articles import images
+from articles import images, uploads
 
 
 class VerifiedImageForm(ImageForm):
@@ -29,8 +29,7 @@ class VerifiedImageForm(ImageForm):
         return self.cleaned_data
 
     def save(self, commit=True):
-        name = default_storage.save(f"{MARKDOWNX_MEDIA_PATH}{self.prepared.name}", self.prepared)
-        images.make_renditions(name)
+        name, _ = uploads.store_image(f"{MARKDOWNX_MEDIA_PATH}{self.prepared.name}", self.prepared)
         return default_storage.url(name)
 
 

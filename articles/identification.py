@@ -1,38 +1,31 @@
-"""Identification safeguards: scan every text about an article for do-not-identify terms.
+"""Identification safeguards: find do-not-identify terms in what the public sees of an article.
 
-Matching is case-insensitive, on whole words, with diacritics folded ("Zoë" finds
-"ZOE"). Where text comes from is a list of sources; others join it with
-@text_source (the comments app adds pending comments, the images app captions).
+Matching is articles.names' (whole words, any case, accents folded), the same as
+redaction's. The places scanned are TEXT_SOURCES: the article's own text and file fields,
+the images in its body, its tags, the callouts shown with it, its corrections and its
+approved comments. A comment waiting for moderation is not public: it is scanned when a
+moderator approves it (articles.actions.comments), not with the article.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.db import models
+
+from articles.models import Callout, Comment
+from articles.names import file_words, name_pattern
 
 # Callables taking an article and yielding (where, text) pairs.
 TEXT_SOURCES = []
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 # Fields that are ours, not text about the article.
-_SKIP_FIELDS = {"body_html", "status", "work_type", "comments_closed_reason"}
+_SKIP_FIELDS = {"body_html", "status", "work_type", "comments_closed_reason", "embargo_note"}
 
 
 def text_source(func):
     """Register a source of text to scan; returns it unchanged (usable as a decorator)."""
     TEXT_SOURCES.append(func)
     return func
-
-
-def fold(text):
-    """Lower case without diacritics, for matching."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-
-
-def file_words(name):
-    """A file name as words: "uploads/jamie_brookes-2.jpg" → "uploads jamie brookes 2 jpg"."""
-    return re.sub(r"[-_./\\]+", " ", name)
 
 
 @text_source
@@ -57,10 +50,21 @@ def article_fields(article):
 
 
 @text_source
+def filing(article):
+    """Tag names, which the article page, feeds and search show with it."""
+    if article.pk:
+        for tag in article.tags.all():
+            yield "tag", tag.name
+
+
+@text_source
 def callouts(article):
+    """The article's own promos and the site-wide ones shown beside every article."""
     if article.pk:
         for callout in article.callouts.all():
             yield "callout", callout.text
+    for callout in Callout.objects.active().filter(site_wide=True):
+        yield "site-wide callout", callout.text
 
 
 @text_source
@@ -71,13 +75,10 @@ def corrections(article):
 
 
 @text_source
-def pending_comments(article):
-    """Comments waiting for a moderator: approving one must not identify anyone either."""
-    from articles.models import Comment  # models import this module's users, not it
-
+def approved_comments(article):
     if article.pk:
-        for comment in Comment.objects.filter(article=article, status=Comment.Status.PENDING):
-            yield "pending comment", f"{comment.name}: {comment.body}"
+        for comment in Comment.objects.public().filter(article=article):
+            yield "approved comment", f"{comment.name}: {comment.body}"
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,16 @@ class Match:
         return f"“{self.entry.term}” ({reason}) in the {self.where}: …{self.excerpt}…"
 
 
-def term_pattern(term):
-    """Whole words of the folded term; hyphens, underscores and spaces between them agree."""
-    words = re.split(r"[\s\-_]+", fold(term).strip())
-    # A letter or digit on either side means another word; an underscore does not.
-    return re.compile(r"(?<![^\W_])" + r"[\s\-_]+".join(map(re.escape, words)) + r"(?![^\W_])")
+def find(entries, texts):
+    """Every place one of the register entries appears in (where, text) pairs."""
+    found = []
+    for entry in entries:
+        pattern = name_pattern(entry.term)
+        for where, text in texts:
+            for hit in pattern.finditer(text):
+                excerpt = text[max(0, hit.start() - 30) : hit.end() + 30]
+                found.append(Match(entry, str(where), " ".join(excerpt.split())))
+    return found
 
 
 def scan(article, entries=None):
@@ -104,23 +110,24 @@ def scan(article, entries=None):
         entries = list(article.do_not_identify.all()) if article.pk else []
     if not entries:
         return []
-    texts = [(where, fold(text)) for source in TEXT_SOURCES for where, text in source(article)]
-    found = []
-    for entry in entries:
-        pattern = term_pattern(entry.term)
-        for where, text in texts:
-            for hit in pattern.finditer(text):
-                excerpt = text[max(0, hit.start() - 30) : hit.end() + 30]
-                found.append(Match(entry, str(where), " ".join(excerpt.split())))
-    return found
+    return find(entries, [pair for source in TEXT_SOURCES for pair in source(article)])
 
 
-def identification_problems(article):
-    """Messages for matches of register entries no editor has signed off."""
+def unsigned_entries(article):
+    """Register entries no editor has signed off: their matches keep the article back."""
     if not article.pk:
         return []
-    entries = list(article.do_not_identify.exclude(sign_offs__isnull=False))
+    return list(article.do_not_identify.exclude(sign_offs__isnull=False))
+
+
+def problems(article, texts=None):
+    """Messages for matches of unsigned register entries, in the article's text sources or,
+    given `texts` ((where, text) pairs: a comment, a correction), only in those."""
+    entries = unsigned_entries(article)
+    if not entries:
+        return []
+    matches = scan(article, entries) if texts is None else find(entries, texts)
     return [
         f"Identifies someone: {match.describe()} Fix it, or record a sign-off with a reason."
-        for match in scan(article, entries)
+        for match in matches
     ]

@@ -1,0 +1,116 @@
+"""Writing comments: a reader's post, and moderation (approve, spam, remove, edit, delete).
+
+Every approval, by a moderator or by the policy itself (a known commenter), passes the
+identification gate on the comment's own text: a comment that names someone on the
+article's do-not-identify register is never made public.
+"""
+
+from collections import Counter
+
+from django.db import transaction
+from django.utils import timezone
+
+from articles import audit, comments, gates
+from articles.actions.base import GateClosed, changed, require
+from articles.actors import SystemActor, user_of
+from articles.models import Article, Comment
+
+READER = SystemActor("comment form")
+MODERATE = "articles.change_comment"
+
+
+def _identifies(comment):
+    return gates.text_problems(comment.article, [("comment", f"{comment.name}: {comment.body}")])
+
+
+def post(form, ip):
+    """Store a reader's valid comment with the status the policy gives it."""
+    data = form.cleaned_data
+    comment = Comment(
+        article=form.article,
+        parent=data["parent"],
+        name=data["name"],
+        email=data["email"],
+        body=data["body"],
+        ip_hash=comments.ip_hash(ip),
+    )
+    if comments.is_blocked(comment.name, comment.email, comment.body):
+        comment.status = Comment.Status.SPAM
+    else:
+        comment.status = comments.moderation_status(form.article, comment.email)
+        if comment.status == Comment.Status.APPROVED and _identifies(comment):
+            comment.status = Comment.Status.PENDING
+    with transaction.atomic():
+        comment.save()
+        if comment.status == Comment.Status.PENDING:
+            transaction.on_commit(lambda: comments.notify_moderators(comment))
+        elif comment.status == Comment.Status.APPROVED:
+            changed("comment_published", READER, articles=[comment.article_id])
+    return comment
+
+
+def moderate(actor, selected, status):
+    """Give the selected comments a status; returns (how many changed, refusals), where each
+    refusal is (comment, problems) for an approval the identification gate held back."""
+    require(actor, MODERATE, message="Only moderators may moderate comments.")
+    refused, counts, public = [], {}, set()
+    now = timezone.now()
+    with transaction.atomic():
+        for comment in selected.select_related("article").select_for_update():
+            if comment.status == status:
+                continue
+            if status == Comment.Status.APPROVED and (problems := _identifies(comment)):
+                refused.append((comment, problems))
+                continue
+            if Comment.Status.APPROVED in (status, comment.status):
+                public.add(comment.article_id)
+            Comment.objects.filter(pk=comment.pk).update(
+                status=status, moderated_by=user_of(actor), moderated_at=now
+            )
+            counts.setdefault(comment.article_id, Counter())[status] += 1
+        for article_id, by_status in counts.items():
+            audit.record(
+                audit.Action.COMMENTS_MODERATED,
+                article=Article(pk=article_id),
+                actor=actor,
+                **dict(by_status),
+            )
+        if public:
+            changed("comments_moderated", actor, articles=public)
+    return sum(sum(c.values()) for c in counts.values()), refused
+
+
+def edit(actor, comment, changed_fields):
+    """A moderator's change to one comment in its form (its text, or its status)."""
+    require(actor, MODERATE, message="Only moderators may change comments.")
+    stored = Comment.objects.get(pk=comment.pk)
+    made_public = comment.status == Comment.Status.APPROVED and (
+        stored.status != comment.status or {"name", "body"} & set(changed_fields)
+    )
+    if made_public and (problems := _identifies(comment)):
+        raise GateClosed(problems)
+    with transaction.atomic():
+        if stored.status != comment.status:
+            comment.moderated_by, comment.moderated_at = user_of(actor), timezone.now()
+            audit.record(
+                audit.Action.COMMENTS_MODERATED,
+                article=comment.article,
+                actor=actor,
+                **{comment.status: 1},
+            )
+        comment.save()
+        if Comment.Status.APPROVED in (stored.status, comment.status):
+            changed("comment_changed", actor, articles=[comment.article_id])
+    return comment
+
+
+def delete(actor, selected):
+    """Delete comments (their replies go with them)."""
+    require(actor, "articles.delete_comment", message="You may not delete comments.")
+    with transaction.atomic():
+        rows = list(selected.values_list("article_id", "status"))
+        selected.delete()
+        public = {article for article, status in rows if status == Comment.Status.APPROVED}
+        if public:
+            changed("comments_deleted", actor, articles=public)
+    return len(rows)

@@ -1,0 +1,75 @@
+"""The one change event, and every signal receiver of the project.
+
+Every newsroom action (articles.actions) ends with emit(Change(...)): what changed, for
+the page cache now, and for the edge purge, search, webhooks and partner notices that
+subscribe to the same event. Nothing else invents a second mechanism.
+
+The event is sent inside the action's transaction, once its writes are done; each
+receiver decides when to act. The page cache bumps its version at once and again after
+commit; work that must wait for the commit (emails, purges, webhooks) is deferred with
+transaction.on_commit or queued as a task in the same transaction, so it exists only if
+the change commits. (DESIGN.md sends the event after commit; sent inside, a receiver can
+write in the same transaction, and nothing is lost if the process dies between the commit
+and the send.)
+"""
+
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db.models.signals import post_migrate
+from django.dispatch import Signal, receiver
+
+from articles import cache as content_cache
+from articles.metadata import POLICY_LINKS_CACHE_KEY
+from articles.navigation import NAV_SECTIONS_CACHE_KEY
+from articles.roles import ensure_roles_after_migrate
+
+# Sent by emit(), with change=Change.
+content_changed = Signal()
+
+# Derived, cached data of the layout, and the records it is derived from. (The site
+# settings row drops its own cached copy when saved: SiteSettings.load() reads it.)
+_DERIVED = {"section": NAV_SECTIONS_CACHE_KEY, "policypage": POLICY_LINKS_CACHE_KEY}
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one action changed, as the subscribers need to know it.
+
+    verb: what happened ("published", "edited", "comments_moderated", "redacted", ...);
+    actor: who did it (a user name or a system actor's name);
+    articles: ids of the articles whose pages (and lists) show the change;
+    models: other kinds of record changed ("section", "tag", "callout", "sitesettings", ...);
+    site_wide: every page may show it (site settings, a site-wide callout, the menu);
+    legal: a redaction, legal hold, unpublish, expiry or takedown: caches must drop the old
+        copy with no grace period;
+    gone: public paths that no longer exist (a redacted article's old URL, renamed files).
+    """
+
+    verb: str
+    actor: str
+    articles: frozenset = frozenset()
+    models: frozenset = frozenset()
+    site_wide: bool = False
+    legal: bool = False
+    gone: tuple = ()
+
+
+def emit(change):
+    content_changed.send(sender=Change, change=change)
+
+
+@receiver(content_changed, dispatch_uid="standfirst-page-cache")
+def _refresh_pages(sender, change, **kwargs):
+    """The page cache holds one content version: any change makes every page re-render."""
+    content_cache.content_changed()
+
+
+@receiver(content_changed, dispatch_uid="standfirst-derived")
+def _forget_derived(sender, change, **kwargs):
+    keys = [key for model, key in _DERIVED.items() if model in change.models]
+    if keys:
+        cache.delete_many(keys)
+
+
+post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="standfirst-roles")

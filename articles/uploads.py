@@ -1,0 +1,70 @@
+"""Uploaded images in storage: the original, its renditions, and their ImageRendition rows.
+
+Files are written before any row is locked (the actions call store_hero() before they
+claim the article's version), are never overwritten in place (the storage picks a free
+name), and are removed with every rendition when an image is renamed or deleted.
+"""
+
+from pathlib import PurePosixPath
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from articles import images
+from articles.models import ImageRendition
+
+
+def record_renditions(source, renditions):
+    """The ImageRendition rows for an original's renditions (descriptions from images)."""
+    ImageRendition.objects.bulk_create(
+        ImageRendition(source=source, file=r["name"], format=r["format"], width=r["width"],
+                       height=r["height"])
+        for r in renditions
+    )  # fmt: skip
+
+
+def store_image(name, content):
+    """Store a prepared image and its renditions; returns (stored name, renditions)."""
+    stored = default_storage.save(name, content)
+    renditions = images.make_renditions(stored)
+    record_renditions(stored, renditions)
+    return stored, renditions
+
+
+def store_hero(article):
+    """A newly attached hero image, prepared and stored with its renditions; returns the
+    names written (so a refused change can remove them again)."""
+    image = article.hero_image
+    if not image:
+        article.hero_renditions = []
+        return []
+    if image._committed:
+        return []
+    content = image.file if getattr(image.file, "prepared", False) else images.prepare(image.file)
+    stored, renditions = store_image(image.field.generate_filename(article, content.name), content)
+    article.hero_image = stored
+    article.hero_renditions = renditions
+    return [stored, *(r["name"] for r in renditions)]
+
+
+def copy_image(name, new_stem):
+    """A copy of a stored image under a new stem in the same folder, with fresh renditions
+    (no rows yet: the caller records them in its transaction). Returns (name, renditions)."""
+    path = PurePosixPath(name)
+    with default_storage.open(name) as original:
+        data = original.read()
+    stored = default_storage.save(str(path.with_name(new_stem + path.suffix)), ContentFile(data))
+    return stored, images.make_renditions(stored)
+
+
+def files_of(name):
+    """Every stored file of an image: the original and each rendition."""
+    renditions = ImageRendition.objects.filter(source=name).values_list("file", flat=True)
+    return {name, *renditions}
+
+
+def delete_files(names):
+    """Remove stored files (missing ones are ignored)."""
+    for name in names:
+        if name and default_storage.exists(name):
+            default_storage.delete(name)
