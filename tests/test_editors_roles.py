@@ -55,6 +55,7 @@ def test_the_migration_creates_the_groups():
     assert {"redact_article", "override_fidelity"} <= set(editors)
     assert {"add_article", "change_article"} <= set(writers)
     assert "publish_article" not in writers and "delete_article" not in writers
+    assert "redact_article" not in writers and "override_fidelity" not in writers
     assert "change_article" not in moderators and "add_tag" not in writers
     assert {c for c in moderators if not c.endswith("_comment")} == set()  # comments only
 

@@ -12,6 +12,7 @@ from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
 
+from articles.actions import NotAllowed
 from articles.actions import previews as preview_actions
 from articles.models import (
     Article,
@@ -50,6 +51,9 @@ class World:
             published_at=None, created_by=self.users["writer"],
         )  # fmt: skip
         self.draft = edit(self.draft, body="Second words.")
+        self.others = make_article(
+            headline="Another writer's draft", status=Article.Status.DRAFT, published_at=None
+        )
         self.live = make_article(headline="Council report", body="The council met Smith.")
         self.comment = make_comment(self.live, body="Well said.", status=Comment.Status.PENDING)
         self.tag = make_tag(name="Councils", slug="councils")
@@ -138,6 +142,12 @@ CELLS = [
         change_form(DRAFT, featured="on"),
         EDITORS,
         lambda w: Article.objects.get(pk=w.draft.pk).featured,
+    ),
+    (
+        "edit someone else's draft",
+        change_form(lambda w: w.others, headline="Taken over"),
+        EDITORS,
+        lambda w: Article.objects.filter(headline="Taken over").exists(),
     ),
     (
         "edit a live article",
@@ -337,3 +347,28 @@ def test_a_tag_without_published_articles_has_no_public_page():
     assert world.clients["anonymous"].get(empty.get_absolute_url()).status_code == 404
     edit(world.live, relations=lambda a: a.tags.add(empty))
     assert world.clients["anonymous"].get(empty.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"featured": True}, {"sensitive": True}, {"comments_closed": True},
+     {"republish_licence": "cc-by-4.0"}, {"status": "published"}],
+    ids=str,
+)  # fmt: skip
+def test_the_action_refuses_a_writers_change_to_an_editors_field_from_any_caller(change):
+    """The form shows them read-only; the action refuses them whoever calls it."""
+    world = World()
+    if "status" in change:
+        change["published_at"] = world.live.published_at
+    before = fingerprint()
+    with pytest.raises(NotAllowed):
+        edit(world.draft, actor=world.users["writer"], **change)
+    assert fingerprint() == before
+
+
+def test_the_action_refuses_a_writers_change_to_someone_elses_draft_from_any_caller():
+    world = World()
+    before = fingerprint()
+    with pytest.raises(NotAllowed):
+        edit(world.others, actor=world.users["writer"], headline="Taken over")
+    assert fingerprint() == before

@@ -24,6 +24,7 @@ from PIL import Image
 from articles import comments as comment_rules
 from articles import markdown, previews
 from articles.models import Article, Comment, PreviewLink, SiteSettings
+from articles.pagecache import PageCache
 from tests.commenting import post_comment
 from tests.factories import edit, make_article, make_comment, make_tag
 
@@ -212,6 +213,15 @@ def test_the_preview_path_is_never_stored(client, page_cache_on):
     assert "private" in first["Cache-Control"]
     _, ran = queries_for(client, url)
     assert ran > 0
+
+
+@pytest.mark.parametrize("prefix", ["/admin/", "/markdownx/", "/preview/"])
+def test_each_excluded_path_skips_the_cache_even_if_its_view_forgot_to(prefix, page_cache_on):
+    """The preview view marks itself private too: the exclusion must hold without that."""
+    rules = PageCache()
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": prefix + "x/"}
+    assert not rules.is_public_request(environ)
+    assert rules.is_public_request({**environ, "PATH_INFO": "/x" + prefix})
 
 
 RENDERS = []

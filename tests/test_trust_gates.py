@@ -14,6 +14,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from articles.actions import Refused
+from articles.actions import articles as article_actions
+from articles.actions.articles import Override
 from articles.models import (
     Article,
     AuditEntry,
@@ -206,3 +209,15 @@ def test_approving_a_comment_that_names_a_protected_child_is_refused(protected):
     assert response.status_code == 200 and "Jamie Brookes" in response.content.decode()
     naming.refresh_from_db()
     assert naming.status == Comment.Status.PENDING
+
+
+def test_an_override_without_a_reason_is_refused_by_the_action_itself(licensed, editor):
+    """The form drops a blank reason; the action refuses one from any other caller too."""
+    article = Article.objects.get()
+    before = stored(article)
+    article.body = article.body.replace(PALMER, "had plenty of information")
+    with pytest.raises(Refused, match="Give the reason"):
+        article_actions.save(
+            editor, article, expected_version=article.version, override=Override("  ")
+        )
+    assert stored(licensed) == before
