@@ -12,7 +12,7 @@ tag or callout that shows with one):
 
 from dataclasses import dataclass
 
-from articles import fidelity, identification
+from articles import fidelity, identification, roles
 from articles.models import TrustOverride
 
 FIDELITY = TrustOverride.Rule.FIDELITY
@@ -42,17 +42,29 @@ def accepted(article, rule=FIDELITY):
     return {message for messages in rows for message in messages}
 
 
-def problems(article):
-    """Everything that keeps this article, as it stands, from the public."""
+def reveals_register(actor):
+    """The gate's messages name a register entry only to those who may read the register."""
+    return actor is None or actor.has_perm(roles.VIEW_REGISTER)
+
+
+def problems(article, actor=None):
+    """Everything that keeps this article, as it stands, from the public, worded for
+    `actor`."""
     taken = accepted(article)
     found = [
         Problem(FIDELITY, message)
         for message in fidelity.fidelity_problems(article)
         if message not in taken
     ]
-    return found + [Problem(IDENTIFICATION, m) for m in identification.problems(article)]
+    reveal = reveals_register(actor)
+    return found + [
+        Problem(IDENTIFICATION, m) for m in identification.problems(article, reveal=reveal)
+    ]
 
 
-def text_problems(article, texts):
+def text_problems(article, texts, actor=None):
     """The identification problems of new text shown with the article ((where, text) pairs)."""
-    return [Problem(IDENTIFICATION, m) for m in identification.problems(article, texts)]
+    reveal = reveals_register(actor)
+    return [
+        Problem(IDENTIFICATION, m) for m in identification.problems(article, texts, reveal=reveal)
+    ]

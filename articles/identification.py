@@ -87,7 +87,11 @@ class Match:
     where: str
     excerpt: str
 
-    def describe(self):
+    def describe(self, reveal=True):
+        """The passage, naming the register entry only for those who may read the register
+        (the excerpt is from text they are handling already)."""
+        if not reveal:
+            return f"a name on the do-not-identify register, in the {self.where}: …{self.excerpt}…"
         reason = self.entry.get_reason_display()
         return f"“{self.entry.term}” ({reason}) in the {self.where}: …{self.excerpt}…"
 
@@ -120,14 +124,16 @@ def unsigned_entries(article):
     return list(article.do_not_identify.exclude(sign_offs__isnull=False))
 
 
-def problems(article, texts=None):
+def problems(article, texts=None, reveal=True):
     """Messages for matches of unsigned register entries, in the article's text sources or,
-    given `texts` ((where, text) pairs: a comment, a correction), only in those."""
+    given `texts` ((where, text) pairs: a comment, a correction), only in those; `reveal`
+    names the entries (for those who may read the register)."""
     entries = unsigned_entries(article)
     if not entries:
         return []
     matches = scan(article, entries) if texts is None else find(entries, texts)
     return [
-        f"Identifies someone: {match.describe()} Fix it, or record a sign-off with a reason."
+        f"Identifies someone: {match.describe(reveal)} Fix it, or ask an editor to record a "
+        "sign-off with a reason."
         for match in matches
     ]

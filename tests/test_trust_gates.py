@@ -195,7 +195,8 @@ def test_approving_a_comment_that_names_a_protected_child_is_refused(protected):
         follow=True,
     )
     html = response.content.decode()
-    assert "Not approved" in html and "Jamie Brookes" in html
+    assert "Not approved" in html and "on the do-not-identify register, in the comment" in html
+    assert "“Jamie Brookes”" not in html  # moderators may not read the register itself
     naming.refresh_from_db(), harmless.refresh_from_db()
     assert naming.status == Comment.Status.PENDING
     assert harmless.status == Comment.Status.APPROVED
@@ -206,7 +207,17 @@ def test_approving_a_comment_that_names_a_protected_child_is_refused(protected):
     url = reverse("admin:articles_comment_change", args=[naming.pk])
     data = form_data(logged_in(moderator).get(url), form_id="comment_form", status="approved")
     response = logged_in(moderator).post(url, data)
-    assert response.status_code == 200 and "Jamie Brookes" in response.content.decode()
+    assert response.status_code == 200 and "register, in the comment" in response.content.decode()
+    naming.refresh_from_db()
+    assert naming.status == Comment.Status.PENDING
+
+    # An editor, who may read the register, is told which entry.
+    response = logged_in(make_member("eddie", "Editors")).post(
+        reverse("admin:articles_comment_changelist"),
+        {"action": "approve", "_selected_action": [naming.pk]},
+        follow=True,
+    )
+    assert "“Jamie Brookes” (" in response.content.decode()
     naming.refresh_from_db()
     assert naming.status == Comment.Status.PENDING
 

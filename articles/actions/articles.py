@@ -180,7 +180,7 @@ def _check_role_result(actor, article, before):
 
 
 def _pass_gates(actor, article, override, outcome):
-    problems = gates.problems(article)
+    problems = gates.problems(article, actor)
     if not problems:
         return
     if override is None or not all(problem.overridable for problem in problems):

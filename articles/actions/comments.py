@@ -19,8 +19,9 @@ READER = SystemActor("comment form")
 MODERATE = "articles.change_comment"
 
 
-def _identifies(comment):
-    return gates.text_problems(comment.article, [("comment", f"{comment.name}: {comment.body}")])
+def _identifies(comment, actor=None):
+    texts = [("comment", f"{comment.name}: {comment.body}")]
+    return gates.text_problems(comment.article, texts, actor)
 
 
 def post(form, ip):
@@ -59,7 +60,7 @@ def moderate(actor, selected, status):
         for comment in selected.select_related("article").select_for_update():
             if comment.status == status:
                 continue
-            if status == Comment.Status.APPROVED and (problems := _identifies(comment)):
+            if status == Comment.Status.APPROVED and (problems := _identifies(comment, actor)):
                 refused.append((comment, problems))
                 continue
             if Comment.Status.APPROVED in (status, comment.status):
@@ -87,7 +88,7 @@ def edit(actor, comment, changed_fields):
     made_public = comment.status == Comment.Status.APPROVED and (
         stored.status != comment.status or {"name", "body"} & set(changed_fields)
     )
-    if made_public and (problems := _identifies(comment)):
+    if made_public and (problems := _identifies(comment, actor)):
         raise GateClosed(problems)
     with transaction.atomic():
         if stored.status != comment.status:

@@ -11,8 +11,9 @@ from articles.actions.base import GateClosed, Refused, changed, require
 from articles.models import Article, Correction, ProblemReport
 
 
-def _check_text(correction):
-    if problems := gates.text_problems(correction.article, [("correction", correction.text)]):
+def _check_text(actor, correction):
+    texts = [("correction", correction.text)]
+    if problems := gates.text_problems(correction.article, texts, actor):
         raise GateClosed(problems)
 
 
@@ -27,7 +28,7 @@ def add(actor, correction, **detail):
     correction.text = correction.text.strip()
     if not correction.text:
         raise Refused("Write the correction's text.")
-    _check_text(correction)
+    _check_text(actor, correction)
     with transaction.atomic():
         correction.save()
         _touch(correction.article_id)
@@ -45,7 +46,7 @@ def add(actor, correction, **detail):
 
 def change(actor, correction):
     require(actor, "articles.change_correction", message="Only editors may change corrections.")
-    _check_text(correction)
+    _check_text(actor, correction)
     with transaction.atomic():
         correction.save()
         _touch(correction.article_id)

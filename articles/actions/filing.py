@@ -36,7 +36,7 @@ def _public_text(obj):
     return []
 
 
-def _check_gate(obj):
+def _check_gate(actor, obj):
     texts = _public_text(obj)
     if not texts:
         return
@@ -46,7 +46,7 @@ def _check_gate(obj):
         articles = Article.objects.filter(pk__in=_shown_on(obj))
     problems = []
     for article in articles.filter(status=Article.Status.PUBLISHED):
-        problems += gates.text_problems(article, texts)
+        problems += gates.text_problems(article, texts, actor)
     if problems:
         raise GateClosed(problems)
 
@@ -55,7 +55,7 @@ def save(actor, obj):
     model = obj._meta.model_name
     verb = "change" if obj.pk else "add"
     require(actor, f"articles.{verb}_{model}", message=f"You may not {verb} {model}s.")
-    _check_gate(obj)
+    _check_gate(actor, obj)
     with transaction.atomic():
         obj.save()
         shown_on = _shown_on(obj)
