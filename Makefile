@@ -29,11 +29,14 @@ $(VENV)/.installed-requirements-dev.txt: requirements-dev.txt requirements.txt |
 
 venv: $(VENV)/.installed-requirements-dev.txt ## Create .venv with runtime and dev requirements
 
-run: $(VENV)/.installed-requirements.txt ## Migrate, load the demo article, print an editor login, serve on 127.0.0.1:8000
+run: $(VENV)/.installed-requirements.txt ## Migrate, load the demo article, print an editor login, run the worker and serve on 127.0.0.1:8000
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_article $(DEMO_ARTICLE) --publish
 	$(BIN)/python manage.py ensure_local_editor
-	exec $(BIN)/gunicorn cms.wsgi -c gunicorn.conf.py --bind 127.0.0.1:8000
+	@# The worker and the web server together; Ctrl-C (or either one ending) stops both.
+	@trap 'trap - EXIT; kill 0' INT TERM EXIT; \
+	$(BIN)/python manage.py db_worker --no-reload & \
+	$(BIN)/gunicorn cms.wsgi -c gunicorn.conf.py --bind 127.0.0.1:8000
 
 test: $(VENV)/.installed-requirements-dev.txt node-deps ## Run the test suite (extra pytest options: PYTEST_ARGS="-k feed -x")
 	$(BIN)/pytest $(PYTEST_ARGS)

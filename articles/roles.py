@@ -7,7 +7,8 @@
 |            | articles; nothing public, no tags, no redaction                              |
 | Moderators | comments only                                                                |
 | Editors    | everything on articles: publish, schedule, correct, holds, redaction, the    |
-|            | do-not-identify register and sign-offs, overrides with a reason              |
+|            | do-not-identify register and sign-offs, overrides with a reason; read the    |
+|            | background worker's task results                                             |
 | Legal      | read articles, the register, the audit log and sealed source originals      |
 | superusers | everything                                                                   |
 
@@ -88,9 +89,15 @@ def ensure_roles(apps, using="default"):
         ),
         LEGAL: permissions.filter(codename__in=LEGAL_CODENAMES),
     }
+    # The background worker's task results (queued, running, failed with the error).
+    tasks = Permission.objects.using(using).filter(
+        content_type__app_label="django_tasks_database", codename__startswith="view_"
+    )
     for name, granted in grants.items():
         group, _ = Group.objects.using(using).get_or_create(name=name)
         group.permissions.add(*granted)
+        if name == EDITORS:
+            group.permissions.add(*tasks)
         if name in REVOKED:
             group.permissions.remove(*permissions.filter(codename__in=REVOKED[name]))
 

@@ -90,6 +90,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "axes",
+    # Background work (articles/tasks.py): Django's tasks framework (the django-tasks
+    # backport until Django 6) storing its queue in our own database. Before "articles",
+    # so its permissions exist when the roles are granted after migrate.
+    "django_tasks",
+    "django_tasks_db",
     "articles",
 ]
 
@@ -133,6 +138,18 @@ DATABASES = {
     "default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# The task queue lives in the database: PostgreSQL in production, SQLite under make run,
+# so the worker needs no service of its own. Run it with `manage.py db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# A failed task runs again after 30 s, 60 s, 120 s... up to this many runs in all.
+STANDFIRST_TASK_ATTEMPTS = int(env("STANDFIRST_TASK_ATTEMPTS", "5"))
+STANDFIRST_TASK_BACKOFF = float(env("STANDFIRST_TASK_BACKOFF", "30"))
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:

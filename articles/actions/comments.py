@@ -10,7 +10,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from articles import audit, comments, gates
+from articles import audit, comments, gates, tasks
 from articles.actions.base import GateClosed, changed, require
 from articles.actors import SystemActor, user_of
 from articles.models import Article, Comment
@@ -44,7 +44,8 @@ def post(form, ip):
     with transaction.atomic():
         comment.save()
         if comment.status == Comment.Status.PENDING:
-            transaction.on_commit(lambda: comments.notify_moderators(comment))
+            # Queued in this transaction: the worker mails only if the comment is stored.
+            tasks.notify_moderators.enqueue(comment.pk)
         elif comment.status == Comment.Status.APPROVED:
             changed("comment_published", READER, articles=[comment.article_id])
     return comment

@@ -58,6 +58,9 @@ class Comment(models.Model):
         editable=False,
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="When the moderators were emailed."
+    )
 
     objects = CommentQuerySet.as_manager()
 

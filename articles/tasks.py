@@ -1,0 +1,59 @@
+"""The newsroom's background work, run by a worker process (`manage.py db_worker`).
+
+Django's tasks framework (the django-tasks backport until Django 6) with its database
+backend: the queue is a table in our own database, so a task enqueued inside an action's
+transaction exists only if the change commits, and the worker needs no service of its own.
+Nothing here runs inside a reader's request.
+
+Every task takes ids, never objects, and is idempotent: it reads the current state and
+does only what is still to do, so running it twice (a retry, a second worker) is harmless.
+A run that fails is kept with its error and traceback (Admin → Task results) and, through
+@retried, enqueued again with an exponential backoff, up to STANDFIRST_TASK_ATTEMPTS runs.
+"""
+
+import functools
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+from articles import comments
+from articles.models import Comment
+
+logger = logging.getLogger(__name__)
+
+
+def retried(func):
+    """A task that, when a run fails, queues its next attempt (30 s, 60 s, 120 s, ...
+    with the default backoff) and then fails visibly itself."""
+
+    @functools.wraps(func)
+    def run(*args, attempt=1, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except Exception:
+            if attempt < settings.STANDFIRST_TASK_ATTEMPTS:
+                delay = settings.STANDFIRST_TASK_BACKOFF * 2 ** (attempt - 1)
+                at = timezone.now() + timedelta(seconds=delay)
+                this.using(run_after=at).enqueue(*args, attempt=attempt + 1, **kwargs)
+                logger.warning("%s failed (attempt %s); retrying at %s", func.__name__, attempt, at)
+            else:
+                logger.error("%s failed %s times; giving up", func.__name__, attempt)
+            raise
+
+    this = task()(run)
+    return this
+
+
+@retried
+def notify_moderators(comment_id):
+    """Email the moderators about a pending comment, once: a comment moderated, deleted
+    or already announced meanwhile is left alone."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.PENDING or comment.notified_at:
+        return "nothing to do"
+    sent = comments.notify_moderators(comment)
+    Comment.objects.filter(pk=comment_id).update(notified_at=timezone.now())
+    return f"sent to {sent}"
