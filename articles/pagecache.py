@@ -25,6 +25,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
 
 from articles import cache as content_cache
+from articles import surrogate
 from articles.models import Article, Callout
 from articles.nearcache import near_cache
 
@@ -172,7 +173,7 @@ class PageCacheMiddleware:
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        self._add_public_headers(response)
+        self._add_public_headers(request, response)
         if key is not None and version is not None:
             self._store(key, version, response)
         return get_conditional_response(
@@ -190,8 +191,12 @@ class PageCacheMiddleware:
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-cache", "no-store"))
 
-    def _add_public_headers(self, response):
+    def _add_public_headers(self, request, response):
         response["Cache-Control"] = self.public_cache_control
+        # What the page shows, for the edge's purge by key (articles.surrogate).
+        keys = surrogate.of_request(request)
+        response["xkey"] = response["Surrogate-Key"] = " ".join(keys)
+        response["Cache-Tag"] = ",".join(keys)
         if not response.has_header("ETag"):
             digest = hashlib.blake2b(response.content, digest_size=16).hexdigest()
             response["ETag"] = f'"{digest}"'

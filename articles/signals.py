@@ -20,6 +20,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import Signal, receiver
 
 from articles import cache as content_cache
+from articles import edge, surrogate, tasks
 from articles.metadata import POLICY_LINKS_CACHE_KEY
 from articles.navigation import NAV_SECTIONS_CACHE_KEY
 from articles.roles import ensure_roles_after_migrate
@@ -63,6 +64,19 @@ def emit(change):
 def _refresh_pages(sender, change, **kwargs):
     """The page cache holds one content version: any change makes every page re-render."""
     content_cache.content_changed()
+
+
+@receiver(content_changed, dispatch_uid="standfirst-edge")
+def _purge_edge(sender, change, **kwargs):
+    """Queue the edge purge of the keys the change touched (hard for a legal change); the
+    worker runs it once the change commits."""
+    if edge.configured():
+        tasks.purge_edge.enqueue(
+            surrogate.touched(change),
+            change.legal,
+            articles=sorted(change.articles),
+            verb=change.verb,
+        )
 
 
 @receiver(content_changed, dispatch_uid="standfirst-derived")

@@ -19,10 +19,12 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from articles import comments
-from articles.models import Comment
+from articles import audit, comments, edge
+from articles.actors import SystemActor
+from articles.models import Article, Comment
 
 logger = logging.getLogger(__name__)
+WORKER = SystemActor("worker")
 
 
 def retried(func):
@@ -57,3 +59,25 @@ def notify_moderators(comment_id):
     sent = comments.notify_moderators(comment)
     Comment.objects.filter(pk=comment_id).update(notified_at=timezone.now())
     return f"sent to {sent}"
+
+
+@retried
+def purge_edge(keys, hard, articles=(), verb=""):
+    """Purge the pages showing `keys` from the front cache (articles.edge), and record it
+    on each article's audit log ("purged at the edge"). Purging twice is harmless."""
+    edge.purge(keys, hard)
+    detail = {
+        "keys": list(keys),
+        "hard": hard,
+        "after": verb,
+        "edge": settings.STANDFIRST_EDGE_PURGE,
+    }
+    live = Article.objects.filter(pk__in=articles).values_list("pk", flat=True)
+    for pk in live or [None]:
+        audit.record(
+            audit.Action.EDGE_PURGED,
+            article=Article(pk=pk) if pk else None,
+            actor=WORKER,
+            **detail,
+        )
+    return f"purged {len(keys)} key(s) {'hard' if hard else 'soft'}"

@@ -151,6 +151,19 @@ TASKS = {
 STANDFIRST_TASK_ATTEMPTS = int(env("STANDFIRST_TASK_ATTEMPTS", "5"))
 STANDFIRST_TASK_BACKOFF = float(env("STANDFIRST_TASK_BACKOFF", "30"))
 
+# The front cache the worker purges by surrogate key after each change (articles/edge.py):
+# "varnish", "fastly", "cloudflare", or empty for none.
+STANDFIRST_EDGE_PURGE = env("STANDFIRST_EDGE_PURGE").strip().lower()
+if STANDFIRST_EDGE_PURGE not in {"", "varnish", "fastly", "cloudflare"}:
+    raise ImproperlyConfigured("STANDFIRST_EDGE_PURGE must be varnish, fastly or cloudflare")
+STANDFIRST_VARNISH_URLS = env_list("STANDFIRST_VARNISH_URLS", "http://127.0.0.1:6081/")
+FASTLY_API_URL = env("FASTLY_API_URL", "https://api.fastly.com")
+FASTLY_API_TOKEN = env("FASTLY_API_TOKEN")
+FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID")
+CLOUDFLARE_API_URL = env("CLOUDFLARE_API_URL", "https://api.cloudflare.com/client/v4")
+CLOUDFLARE_API_TOKEN = env("CLOUDFLARE_API_TOKEN")
+CLOUDFLARE_ZONE_ID = env("CLOUDFLARE_ZONE_ID")
+
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     # Degrades to cache misses (logged) when Redis is down, instead of failing requests;

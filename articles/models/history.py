@@ -67,6 +67,7 @@ class AuditEntry(models.Model):
         IDENTIFICATION_SIGNED_OFF = "identification_signed_off", "Identification sign-off"
         REPUBLICATION_RECORDED = "republication_recorded", "Republication record saved"
         REDACTED = "redacted", "Redacted"
+        EDGE_PURGED = "edge_purged", "Purged at the edge"
 
     article = models.ForeignKey(
         "articles.Article",

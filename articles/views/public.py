@@ -14,7 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
-from articles import metadata
+from articles import metadata, surrogate
 from articles.comments import comment_context, with_comment_counts
 from articles.models import (
     Article,
@@ -93,6 +93,7 @@ class PublicListView(TemplateView):
             page_query=self.page_query(),
             json_ld=metadata.collection_ld(heading, canonical, site, page.object_list),
         )
+        surrogate.add(self.request, surrogate.LISTS, *surrogate.for_articles(page.object_list))
         return context
 
 
@@ -116,6 +117,7 @@ class HomeView(PublicListView):
         site = SiteSettings.load()
         sections = self.section_lists(context["articles"]) if first_page else []
         everything = featured + context["articles"] + [a for _, items in sections for a in items]
+        surrogate.add(self.request, *surrogate.for_articles(everything))
         # One pass fetches tags and bylines for every card on the page.
         prefetch_related_objects(everything, "tags", BYLINES)
         context.update(
@@ -327,6 +329,8 @@ def article_response(request, article, *, preview):
     site = SiteSettings.load()
     # Sensitive stories: no promos beside them, helplines instead.
     sensitive = article.is_sensitive
+    related = related_articles(article)
+    surrogate.add(request, *surrogate.for_article_page(article, tags, related))
     response = render(
         request,
         "articles/article_detail.html",
@@ -335,7 +339,7 @@ def article_response(request, article, *, preview):
             "bylines": bylines,
             "tags": tags,
             "callouts": [] if sensitive else article.callouts.all(),
-            "related": related_articles(article),
+            "related": related,
             "preview": preview and not article.is_published(),
             "canonical": article.canonical_url(),
             "page_url": metadata.absolute(article.get_absolute_url()),
