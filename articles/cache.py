@@ -1,9 +1,15 @@
-"""The site content version, and values cached only while it is current.
+"""The site content version, the versions of surrogate keys, and values cached only while
+they are current.
 
-Every change event (articles.signals) bumps one number in the cache; cached pages and the
-per-page context remember the version they were made under and are ignored once it moves on.
-Invalidation is therefore instant and tracks no keys. A value and the current version are
-fetched together (one cache round trip: Redis MGET), which keeps a page-cache hit cheap.
+Every change event (articles.signals) bumps the versions of the surrogate keys it touched
+(articles.surrogate), then one site-wide content version. A value is stored with the
+content version it was made under and, for pages, the versions of the keys it shows. While
+the content version has not moved, a value and the version are fetched together (one
+round trip: Redis MGET), which keeps a hit cheap. Once it has moved, a page whose keys are
+all unchanged is still good: one more round trip proves it, and the page is stored again
+under the new version instead of being rendered again. So a change re-renders only the
+pages that show it, and a hot page re-renders once: while one request renders it, the
+others get the previous copy for a few seconds (never after a legal change).
 """
 
 import logging
@@ -19,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 VERSION_KEY = "standfirst:content-version"
 NEXT_CHANGE_KEY = "standfirst:next-change"
+KEY_VERSION_PREFIX = "standfirst:key-version:"
+LEGAL_VERSION_PREFIX = "standfirst:legal-version:"
+RENDER_LOCK_PREFIX = "standfirst:rendering:"
 
 
 def _new_version():
@@ -47,41 +56,124 @@ def bump_version():
         logger.exception("Could not bump the content version; cached pages may be stale")
 
 
-def content_changed():
-    """Invalidate everything cached, now and again when the transaction commits.
+def _key_versions(keys):
+    return [KEY_VERSION_PREFIX + key for key in keys]
+
+
+def _legal_versions(keys):
+    return [LEGAL_VERSION_PREFIX + key for key in keys]
+
+
+def _bump(name):
+    try:
+        cache.incr(name)
+    except ValueError:  # never bumped, or evicted
+        cache.set(name, _new_version(), None)
+
+
+def bump_keys(keys, legal=False):
+    """New versions for these surrogate keys (and their legal versions, for a legal
+    change); always before the content version moves, so no reader revalidates a page
+    against key versions that are about to change."""
+    names = _key_versions(keys) + (_legal_versions(keys) if legal else [])
+    for name in names:
+        try:
+            _bump(name)
+        except Exception:
+            logger.exception("Could not bump a key version; cached pages may be stale")
+
+
+def content_changed(keys, legal=False):
+    """Invalidate what shows `keys` (surrogate keys), now and again when the transaction
+    commits.
 
     The first bump makes the change visible at once to code that reads in the same
     transaction; the one after commit stops a request that rendered the old rows while the
-    transaction was open from storing them under the new version.
+    transaction was open from storing them under the new versions.
     """
-    bump_version()
-    transaction.on_commit(bump_version)
+
+    def bump():
+        bump_keys(keys, legal)
+        bump_version()
+
+    bump()
+    transaction.on_commit(bump)
 
 
 def get_current(key):
     """(value, version): the value if it was stored under the current version, else None.
 
-    (None, None) when the cache is unreachable: pages then render, uncached, instead of failing.
+    (None, None) when the cache is unreachable: callers then work uncached.
+    """
+    value, version, _ = get_page(key, timeout=None, grace=0)
+    return value, version
+
+
+def get_page(key, timeout, grace):
+    """(value, version, fresh) for a cached page.
+
+    The value if it was stored under the current content version, or under an older one
+    with every key it shows unchanged (then stored again under the current one, for
+    `timeout` seconds). If a key changed, the first request renders the page anew; for
+    `grace` seconds the others get the previous copy (fresh=False) instead of rendering it
+    too, unless the change was a legal one. (None, None, True) when the cache is
+    unreachable: pages then render, uncached, instead of failing.
     """
     try:
         found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY)
+        if version is None:
+            return None, current_version(), True
+        entry = found.get(key)
+        if entry is None:
+            return None, version, True
+        if entry[0] == version:
+            return entry[1], version, True
+        depends = entry[2] if len(entry) > 2 else None
+        if not depends:
+            return None, version, True
+        state = _state(depends)
+        if state == "unchanged":
+            cache.set(key, (version, entry[1], depends), timeout)
+            return entry[1], version, True
+        if state == "changed" and grace and not cache.add(RENDER_LOCK_PREFIX + key, 1, grace):
+            return entry[1], version, False  # another request is rendering it
     except Exception:
         logger.warning("Cache unreachable; serving uncached", exc_info=True)
-        return None, None
-    version = found.get(VERSION_KEY)
-    if version is None:
-        return None, current_version()
-    entry = found.get(key)
-    if entry is not None and entry[0] == version:
-        return entry[1], version
-    return None, version
+        return None, None, True
+    return None, version, True
 
 
-def set_current(key, value, version, timeout):
+def _state(depends):
+    """ "unchanged", "changed" (an ordinary change), or "legal" (a legal change touched it)."""
+    names = list(depends)
+    current = cache.get_many(_key_versions(names) + _legal_versions(names))
+    legal = any(current.get(LEGAL_VERSION_PREFIX + n) != depends[n][1] for n in names)
+    if legal:
+        return "legal"
+    same = all(current.get(KEY_VERSION_PREFIX + n) == depends[n][0] for n in names)
+    return "unchanged" if same else "changed"
+
+
+def set_current(key, value, version, timeout, keys=()):
+    """Store a value made under `version`; with `keys`, also the versions of those keys,
+    read now, so the value outlives changes that touch none of them. Nothing is stored
+    with keys if the content version moved while the value was being made."""
     if version is None:
         return
     try:
-        cache.set(key, (version, value), timeout)
+        entry = (version, value)
+        if keys:
+            names = sorted(keys)
+            found = cache.get_many([VERSION_KEY, *_key_versions(names), *_legal_versions(names)])
+            if found.get(VERSION_KEY) == version:
+                depends = {
+                    n: (found.get(KEY_VERSION_PREFIX + n), found.get(LEGAL_VERSION_PREFIX + n))
+                    for n in names
+                }
+                entry = (version, value, depends)
+            cache.delete(RENDER_LOCK_PREFIX + key)
+        cache.set(key, entry, timeout)
     except Exception:
         logger.warning("Cache unreachable; not stored", exc_info=True)
 

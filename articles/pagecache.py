@@ -35,12 +35,18 @@ NOT_MODIFIED_HEADERS = ("Cache-Control", "Content-Location", "Date", "ETag", "Ex
 LOOKED_UP = "standfirst.page_cache"
 
 
+# While one request renders a page an ordinary change invalidated, the others get the
+# previous copy for at most this long (articles.cache.get_page).
+GRACE_SECONDS = 5
+
+
 class PageCache:
     """The rules: which requests may be answered from the cache, under which key, and how."""
 
     def __init__(self):
         self.enabled = settings.STANDFIRST_PAGE_CACHE
         self.excluded = tuple(settings.STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS)
+        self.timeout = settings.STANDFIRST_PAGE_CACHE_TIMEOUT
         self.session_cookie = settings.SESSION_COOKIE_NAME
         self.near = near_cache() if self.enabled else None
 
@@ -82,17 +88,17 @@ class PageCache:
             entry = near.get(key)
             if entry is not None and time.time() < entry[4]:
                 return key, entry, near.version
-        entry, version = content_cache.get_current(key)
+        entry, version, fresh = content_cache.get_page(key, self.timeout, GRACE_SECONDS)
         if entry is not None and time.time() >= entry[4]:
             entry = None  # past the next scheduled publish or expiry
         if near is not None:
             near.confirm(version)
-            if entry is not None:
+            if entry is not None and fresh:
                 near.put(key, version, entry)
         return key, entry, version
 
-    def store(self, key, version, entry, timeout):
-        content_cache.set_current(key, entry, version, timeout)
+    def store(self, key, version, entry, timeout, keys=()):
+        content_cache.set_current(key, entry, version, timeout, keys)
         if self.near is not None:
             self.near.put(key, version, entry)
 
@@ -216,7 +222,7 @@ class PageCacheMiddleware:
             time.time() + lifetime,
         )
         # Cache backends count whole seconds; the entry's own deadline is exact.
-        self.rules.store(key, version, entry, int(lifetime) + 1)
+        self.rules.store(key, version, entry, int(lifetime) + 1, response["xkey"].split())
 
     def _from_entry(self, environ, entry):
         status, headers, body = self.rules.answer(environ, entry)

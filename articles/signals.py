@@ -13,6 +13,7 @@ write in the same transaction, and nothing is lost if the process dies between t
 and the send.)
 """
 
+import dataclasses
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -44,7 +45,9 @@ class Change:
     site_wide: every page may show it (site settings, a site-wide callout, the menu);
     legal: a redaction, legal hold, unpublish, expiry or takedown: caches must drop the old
         copy with no grace period;
-    gone: public paths that no longer exist (a redacted article's old URL, renamed files).
+    gone: public paths that no longer exist (a redacted article's old URL, renamed files);
+    keys: the surrogate keys of the pages that show the change (articles.surrogate), filled
+        in by emit().
     """
 
     verb: str
@@ -54,16 +57,18 @@ class Change:
     site_wide: bool = False
     legal: bool = False
     gone: tuple = ()
+    keys: tuple = ()
 
 
 def emit(change):
+    change = dataclasses.replace(change, keys=tuple(surrogate.touched(change)))
     content_changed.send(sender=Change, change=change)
 
 
 @receiver(content_changed, dispatch_uid="standfirst-page-cache")
 def _refresh_pages(sender, change, **kwargs):
-    """The page cache holds one content version: any change makes every page re-render."""
-    content_cache.content_changed()
+    """Pages that show the change re-render; the others are revalidated (articles.cache)."""
+    content_cache.content_changed(change.keys, legal=change.legal)
 
 
 @receiver(content_changed, dispatch_uid="standfirst-edge")
@@ -72,7 +77,7 @@ def _purge_edge(sender, change, **kwargs):
     worker runs it once the change commits."""
     if edge.configured():
         tasks.purge_edge.enqueue(
-            surrogate.touched(change),
+            list(change.keys),
             change.legal,
             articles=sorted(change.articles),
             verb=change.verb,

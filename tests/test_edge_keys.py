@@ -10,12 +10,17 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 
+from articles import cache as content_cache
 from articles.actions import articles as article_actions
 from articles.actions import comments as comment_actions
 from articles.actions import filing
-from articles.models import AuditEntry, Comment, SiteSettings
+from articles.models import Article, AuditEntry, Comment, SiteSettings
+from articles.pagecache import PageCache
 from tests.factories import (
     SYSTEM,
     edit,
@@ -182,3 +187,70 @@ def test_the_cdn_adapters_send_their_tag_purges(filed, edge, settings, provider)
     else:
         assert path == "/zones/zone/purge_cache" and headers["authorization"] == "Bearer ct"
         assert f"article-{article.pk}" in json.loads(body)["tags"]
+
+
+# The app's own page cache uses the same keys ----------------------------------------------
+
+
+@pytest.fixture
+def page_cache_on(settings):
+    settings.STANDFIRST_PAGE_CACHE = True
+    SiteSettings.load()
+
+
+def renders(client, url):
+    """How many queries answering `url` ran now (0: a hit from the page cache)."""
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_a_change_re_renders_only_the_pages_that_show_it(client, page_cache_on):
+    one, other = make_article(headline="One"), make_article(headline="Other")
+    pages = {
+        "one": one.get_absolute_url(),
+        "other": other.get_absolute_url(),
+        "home": "/",
+        "feed": "/feed/",
+    }
+    for url in pages.values():
+        renders(client, url)
+
+    def rendered():
+        return {name for name, url in pages.items() if renders(client, url)}
+
+    assert rendered() == set()  # all hits
+    comment = make_comment(one, status=Comment.Status.PENDING)
+    comment_actions.moderate(SYSTEM, Comment.objects.filter(pk=comment.pk), "approved")
+    assert rendered() == {"one", "home"}  # home shows its comment count; the feed does not
+    edit(other, headline="Other, edited")
+    assert rendered() == {"other", "home", "feed"}
+    site = SiteSettings.load()
+    site.tagline = "Changed"
+    filing.save(SYSTEM, site)
+    assert rendered() == set(pages)
+    assert "Other, edited" in client.get(pages["home"]).content.decode()
+
+
+def test_while_one_request_renders_a_hot_page_the_others_get_the_previous_copy(
+    client, page_cache_on
+):
+    """No stampede after an ordinary change; never a stale copy after a legal one."""
+    article = make_article(headline="Hot story")
+    url = article.get_absolute_url()
+    renders(client, url)
+    page_key = PageCache().key(client.get(url).wsgi_request.META)
+
+    Article.objects.filter(pk=article.pk).update(standfirst="Updated standfirst.")
+    content_cache.content_changed([f"article-{article.pk}"])
+    cache.add(content_cache.RENDER_LOCK_PREFIX + page_key, 1, 5)  # another request renders
+    assert renders(client, url) == 0
+    assert "Updated standfirst." not in client.get(url).content.decode()
+    cache.delete(content_cache.RENDER_LOCK_PREFIX + page_key)  # it finished (or gave up)
+    assert "Updated standfirst." in client.get(url).content.decode()
+
+    Article.objects.filter(pk=article.pk).update(standfirst="Legally amended.")
+    content_cache.content_changed([f"article-{article.pk}"], legal=True)
+    cache.add(content_cache.RENDER_LOCK_PREFIX + page_key, 1, 5)
+    assert renders(client, url) > 0  # no previous copy after a legal change
+    assert "Legally amended." in client.get(url).content.decode()

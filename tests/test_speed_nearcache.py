@@ -43,13 +43,13 @@ def redis_cache(settings):
 def round_trips(monkeypatch):
     """Counts the page cache's round trips to Redis."""
     calls = []
-    real = content_cache.get_current
+    real = content_cache.get_page
 
-    def counted(key):
+    def counted(key, *args, **kwargs):
         calls.append(key)
-        return real(key)
+        return real(key, *args, **kwargs)
 
-    monkeypatch.setattr(content_cache, "get_current", counted)
+    monkeypatch.setattr(content_cache, "get_page", counted)
     return calls
 
 
@@ -62,8 +62,10 @@ def warm(client, url):
 
 
 def change_elsewhere(article, headline, publish=True):
-    """What another worker's save does: the row changes and the version is bumped."""
+    """What another worker's save does: the row changes, its key's version and the content
+    version are bumped."""
     Article.objects.filter(pk=article.pk).update(headline=headline)
+    content_cache.bump_keys([f"article-{article.pk}"])
     if publish:
         content_cache.bump_version()
     else:  # the version moves, but this worker's subscription never hears of it
