@@ -27,6 +27,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
+from articles import planner
 from articles.search import update_search_vectors
 from articles.signals import Change, emit
 
@@ -189,6 +190,7 @@ def import_content(folder):
         for path in written:
             path.unlink(missing_ok=True)
         raise
+    planner.analyze()  # the rows are committed: let PostgreSQL plan for them
     return manifest
 
 

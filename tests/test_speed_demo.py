@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from articles.models import Article, Author, Byline, Callout, Comment, Section, Tag
 
@@ -52,3 +53,16 @@ def test_makes_comments_spread_over_the_articles():
     assert Comment.objects.values("article").distinct().count() > 1
     statuses = set(Comment.objects.values_list("status", flat=True))
     assert Comment.Status.APPROVED in statuses
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics: PostgreSQL")
+def test_the_bulk_load_leaves_fresh_planner_statistics():
+    generate(articles=30, comments=60)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_stat_user_tables WHERE last_analyze IS NOT NULL"
+            " AND relname IN ('articles_article', 'articles_comment', 'articles_article_tags')"
+        )
+        assert {row[0] for row in cursor.fetchall()} == {
+            "articles_article", "articles_comment", "articles_article_tags",
+        }  # fmt: skip

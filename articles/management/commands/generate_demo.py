@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import planner
 from articles.actions.base import changed
 from articles.actors import SystemActor
 from articles.markdown import render
@@ -126,6 +127,7 @@ class Command(BaseCommand):
         if comments:
             generate_comments(rng, ids, comments, batch_size)
         update_search_vectors(Article.objects.all())
+        planner.analyze()
         changed("generated", GENERATOR, site_wide=True)
         self.stdout.write(f"Generated {articles} articles and {comments} comments (seed {seed}).")
 
