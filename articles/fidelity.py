@@ -130,7 +130,16 @@ class Change:
 
     def describe(self):
         label = {QUOTE: "Quote changed", STYLE: "Style change", SUBSTANTIVE: "Change"}[self.kind]
-        return f"{label}: “{self.before or '(nothing)'}” → “{self.after or '(nothing)'}”"
+        return f"{label}: {_quoted(self.before)} → {_quoted(self.after)}"
+
+
+def _quoted(text):
+    """The passage in quotation marks, once: a quote keeps its own."""
+    if not text:
+        return "(nothing)"
+    if text[0] in '“"‘' and text[-1] in '”"’':
+        return text
+    return f"“{text}”"
 
 
 def unmarkdown(text):

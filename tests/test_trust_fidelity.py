@@ -104,7 +104,7 @@ def test_admin_form_lists_the_offending_passage(seed_path, admin_client):
     )
     response = admin_client.post(url, form)
     assert response.status_code == 200
-    assert "Quote changed: ““deeply saddening”” → ““very sad””" in response.content.decode()
+    assert "Quote changed: “deeply saddening” → “very sad”" in response.content.decode()
     assert Article.objects.get().status == Article.Status.DRAFT
 
 
