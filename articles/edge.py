@@ -2,7 +2,8 @@
 
 Chosen by STANDFIRST_EDGE_PURGE: "varnish" (the reference edge: deploy/varnish.vcl with the
 xkey module), "fastly" (surrogate keys) or "cloudflare" (cache tags); empty: no front cache
-to purge. The worker calls purge() after the change commits (articles.tasks.purge_edge).
+to purge. After a change commits, purge() is called from the committing process for a
+legal change and by the worker for an ordinary one (articles.signals, articles.tasks).
 
 A soft purge marks the pages stale: the edge may serve the old copy for its grace period
 while it fetches the new one. A hard purge removes them: the next reader waits for the

@@ -14,9 +14,11 @@ and the send.)
 """
 
 import dataclasses
+import functools
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import Signal, receiver
 
@@ -73,15 +75,17 @@ def _refresh_pages(sender, change, **kwargs):
 
 @receiver(content_changed, dispatch_uid="standfirst-edge")
 def _purge_edge(sender, change, **kwargs):
-    """Queue the edge purge of the keys the change touched (hard for a legal change); the
-    worker runs it once the change commits."""
-    if edge.configured():
-        tasks.purge_edge.enqueue(
-            list(change.keys),
-            change.legal,
-            articles=sorted(change.articles),
-            verb=change.verb,
+    """Purge the keys the change touched once it commits: a legal change hard and at once,
+    from this process; an ordinary one softly, through the worker."""
+    if not edge.configured():
+        return
+    keys, articles = list(change.keys), sorted(change.articles)
+    if change.legal:
+        transaction.on_commit(
+            functools.partial(tasks.purge_edge_now, keys, articles=articles, verb=change.verb)
         )
+    else:
+        tasks.purge_edge.enqueue(keys, False, articles=articles, verb=change.verb)
 
 
 @receiver(content_changed, dispatch_uid="standfirst-derived")

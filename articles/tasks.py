@@ -61,8 +61,10 @@ def notify_moderators(comment_id):
     return f"sent to {sent}"
 
 
-@retried
-def purge_edge(keys, hard, articles=(), verb=""):
+EDGE = SystemActor("edge")
+
+
+def purge_and_record(keys, hard, articles=(), verb="", actor=WORKER):
     """Purge the pages showing `keys` from the front cache (articles.edge), and record it
     on each article's audit log ("purged at the edge"). Purging twice is harmless."""
     edge.purge(keys, hard)
@@ -77,7 +79,25 @@ def purge_edge(keys, hard, articles=(), verb=""):
         audit.record(
             audit.Action.EDGE_PURGED,
             article=Article(pk=pk) if pk else None,
-            actor=WORKER,
+            actor=actor,
             **detail,
         )
     return f"purged {len(keys)} key(s) {'hard' if hard else 'soft'}"
+
+
+@retried
+def purge_edge(keys, hard, articles=(), verb=""):
+    """The worker's purge: ordinary changes, and the retries of a failed legal purge."""
+    return purge_and_record(keys, hard, articles, verb)
+
+
+def purge_edge_now(keys, articles=(), verb=""):
+    """A legal change's hard purge, sent by the committing process itself (DESIGN: legal
+    purges go out synchronously on commit), so the edge stops serving the old page
+    without waiting for a worker's poll. If the edge does not confirm, the worker retries."""
+    try:
+        return purge_and_record(keys, True, articles, verb, actor=EDGE)
+    except edge.PurgeFailed as error:
+        logger.warning("legal purge failed (%s); queued for the worker", error)
+        purge_edge.enqueue(keys, True, articles=articles, verb=verb)
+        return None

@@ -108,10 +108,9 @@ def edge():
     server.shutdown()
 
 
-def purged(edge):
-    """(keys, hard) of each purge the worker sent since the last call."""
-    run_worker()
-    sent = [
+def sent(edge):
+    """(keys, hard) of each purge the edge received since the last call."""
+    received = [
         (
             set(headers.get("xkey-purge", headers.get("xkey-softpurge", "")).split()),
             "xkey-purge" in headers,
@@ -119,7 +118,13 @@ def purged(edge):
         for _, _, headers, _ in edge.requests
     ]
     edge.requests.clear()
-    return sent
+    return received
+
+
+def purged(edge):
+    """(keys, hard) of each purge the worker sent."""
+    run_worker()
+    return sent(edge)
 
 
 def test_a_comment_moderated_purges_only_its_article_softly(filed, edge):
@@ -139,11 +144,33 @@ def test_an_edit_purges_the_article_its_lists_and_filing_softly(filed, edge):
     assert entry.system_actor == "worker" and entry.detail["hard"] is False
 
 
-def test_legal_changes_purge_hard(filed, edge):
+def test_legal_changes_purge_hard_on_commit_without_the_worker(
+    filed, edge, django_capture_on_commit_callbacks
+):
     article = filed[0]
-    article_actions.unpublish(SYSTEM, article)
-    [(keys, hard)] = purged(edge)
+    with django_capture_on_commit_callbacks(execute=True):
+        article_actions.unpublish(SYSTEM, article)
+    [(keys, hard)] = sent(edge)
     assert hard and f"article-{article.pk}" in keys and "lists" in keys
+    entry = AuditEntry.objects.filter(action="edge_purged", article=article).get()
+    assert entry.system_actor == "edge" and entry.detail["after"] == "unpublished"
+    assert purged(edge) == []  # nothing left for the worker
+
+
+def test_a_failed_legal_purge_is_left_to_the_worker(
+    filed, edge, django_capture_on_commit_callbacks
+):
+    article = filed[0]
+    edge.fail = True
+    with django_capture_on_commit_callbacks(execute=True):
+        article_actions.unpublish(SYSTEM, article)  # the editor's action still succeeds
+    article.refresh_from_db()
+    assert not article.is_published() and len(sent(edge)) == 1
+    edge.fail = False
+    [(keys, hard)] = purged(edge)
+    assert hard and f"article-{article.pk}" in keys
+    entry = AuditEntry.objects.filter(action="edge_purged", article=article).get()
+    assert entry.system_actor == "worker"
 
 
 def test_the_site_furniture_purges_every_page(filed, edge):
@@ -173,11 +200,13 @@ def test_a_failing_edge_is_retried_and_the_failure_is_visible(filed, edge, setti
 
 
 @pytest.mark.parametrize("provider", ["fastly", "cloudflare"])
-def test_the_cdn_adapters_send_their_tag_purges(filed, edge, settings, provider):
+def test_the_cdn_adapters_send_their_tag_purges(
+    filed, edge, settings, provider, django_capture_on_commit_callbacks
+):
     settings.STANDFIRST_EDGE_PURGE = provider
     article = filed[0]
-    article_actions.unpublish(SYSTEM, article)
-    run_worker()
+    with django_capture_on_commit_callbacks(execute=True):
+        article_actions.unpublish(SYSTEM, article)
     [(method, path, headers, body)] = edge.requests
     assert method == "POST"
     if provider == "fastly":
