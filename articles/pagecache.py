@@ -156,7 +156,6 @@ class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         self.rules = PageCache()
-        self.timeout = settings.STANDFIRST_PAGE_CACHE_TIMEOUT
         self.public_cache_control = settings.STANDFIRST_PUBLIC_CACHE_CONTROL
         self.statuses = frozenset(settings.STANDFIRST_PAGE_CACHE_STATUSES)
 
@@ -210,10 +209,7 @@ class PageCacheMiddleware:
             response["Last-Modified"] = http_date()
 
     def _store(self, key, version, response):
-        lifetime = self.timeout
-        until_change = content_cache.seconds_to_next_change(version, next_public_change)
-        if until_change is not None:
-            lifetime = min(lifetime, until_change)
+        lifetime = public_lifetime(version)
         entry = (
             response.status_code,
             dict(response.items()),
@@ -232,6 +228,14 @@ class PageCacheMiddleware:
                 response[name] = value
             return response
         return HttpResponse(body, status=status, headers=headers)
+
+
+def public_lifetime(version):
+    """How long what the public sees now may be kept: the page cache's timeout, and never
+    past the next scheduled change (also used by articles.fragments)."""
+    lifetime = settings.STANDFIRST_PAGE_CACHE_TIMEOUT
+    until_change = content_cache.seconds_to_next_change(version, next_public_change)
+    return lifetime if until_change is None else min(lifetime, until_change)
 
 
 def next_public_change():

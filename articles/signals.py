@@ -23,7 +23,7 @@ from django.db.models.signals import post_migrate
 from django.dispatch import Signal, receiver
 
 from articles import cache as content_cache
-from articles import edge, surrogate, tasks
+from articles import edge, fragments, surrogate, tasks
 from articles.metadata import POLICY_LINKS_CACHE_KEY
 from articles.navigation import NAV_SECTIONS_CACHE_KEY
 from articles.roles import ensure_roles_after_migrate
@@ -69,8 +69,11 @@ def emit(change):
 
 @receiver(content_changed, dispatch_uid="standfirst-page-cache")
 def _refresh_pages(sender, change, **kwargs):
-    """Pages that show the change re-render; the others are revalidated (articles.cache)."""
+    """Pages that show the change re-render; the others are revalidated (articles.cache).
+    A legal change also deletes its articles' kept parts (articles.fragments)."""
     content_cache.content_changed(change.keys, legal=change.legal)
+    if change.legal:
+        fragments.forget(change.articles)
 
 
 @receiver(content_changed, dispatch_uid="standfirst-edge")
@@ -79,7 +82,7 @@ def _purge_edge(sender, change, **kwargs):
     from this process; an ordinary one softly, through the worker."""
     if not edge.configured():
         return
-    keys, articles = list(change.keys), sorted(change.articles)
+    keys, articles = surrogate.at_edge(change.keys), sorted(change.articles)
     if change.legal:
         transaction.on_commit(
             functools.partial(tasks.purge_edge_now, keys, articles=articles, verb=change.verb)

@@ -15,11 +15,16 @@ at the edge (articles.edge). The vocabulary:
 A comment moderated touches only its article's key (its page, and the lists showing its
 comment count); any other change to an article touches its key, `lists`, and its tags' and
 section's keys; a change to the site's furniture touches `site`.
+
+One key never leaves the app: `text-<id>`, the article without its comments, which the
+article page's kept parts depend on (articles.fragments). Every change to an article but
+a comment's touches it; the edge is never asked to purge it (no response carries it).
 """
 
 from articles.models import Article, Tag
 
 SITE, LISTS = "site", "lists"
+TEXT_PREFIX = "text-"
 _ATTRIBUTE = "_standfirst_surrogate_keys"
 # Changes that alter an article's comments only, never which lists it is in.
 COMMENT_VERBS = frozenset(
@@ -33,6 +38,10 @@ FURNITURE = frozenset(
 
 def article_key(pk):
     return f"article-{pk}"
+
+
+def text_key(pk):
+    return f"{TEXT_PREFIX}{pk}"
 
 
 def add(request, *keys):
@@ -58,6 +67,21 @@ def for_article_page(article, tags, related):
     return keys
 
 
+def for_article_parts(article, tags, related):
+    """The kept parts of an article page (articles.fragments): as the page, but the
+    article and its related ones without their comments."""
+    keys = [text_key(article.pk), *(text_key(a.pk) for a in related)]
+    keys += [f"tag-{tag.pk}" for tag in tags]
+    if article.section_id:
+        keys.append(f"section-{article.section_id}")
+    return [*keys, SITE]
+
+
+def at_edge(keys):
+    """The keys a front cache can hold pages by (all but the app's own text keys)."""
+    return [key for key in keys if not key.startswith(TEXT_PREFIX)]
+
+
 def of_request(request):
     """The keys of a response: what its view said, else `lists`; always `site`."""
     return sorted({SITE, *(getattr(request, _ATTRIBUTE, None) or {LISTS})})
@@ -70,6 +94,7 @@ def touched(change):
     keys = {article_key(pk) for pk in change.articles}
     if change.articles and change.verb not in COMMENT_VERBS:
         keys.add(LISTS)
+        keys.update(text_key(pk) for pk in change.articles)
         filed = Article.objects.filter(pk__in=change.articles)
         keys.update(f"section-{pk}" for pk in filed.values_list("section_id", flat=True) if pk)
         tags = Tag.objects.filter(articles__in=change.articles).values_list("pk", flat=True)

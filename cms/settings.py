@@ -334,6 +334,8 @@ STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 
 # see another worker's invalidation. Also switches the cached layout context.
 STANDFIRST_PAGE_CACHE = env_bool("STANDFIRST_PAGE_CACHE", bool(REDIS_URL))
 STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
+# The article page's kept parts (articles/fragments.py): shared-cache only, as above.
+STANDFIRST_FRAGMENT_CACHE = env_bool("STANDFIRST_FRAGMENT_CACHE", bool(REDIS_URL))
 # Each worker's own copies of its hottest pages, checked against Redis pub/sub (with Redis).
 STANDFIRST_PAGE_CACHE_NEAR_MB = int(env("STANDFIRST_PAGE_CACHE_NEAR_MB", "16"))
 STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)

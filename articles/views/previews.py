@@ -4,7 +4,7 @@ from django.http import Http404
 
 from articles import previews
 from articles.models import Article
-from articles.views.public import article_response, with_page_relations
+from articles.views.public import article_response, page_article
 
 
 def preview(request, token):
@@ -12,5 +12,5 @@ def preview(request, token):
     link = previews.resolve(token)
     if link is None:
         raise Http404("This preview link is not valid: it may have expired or been revoked.")
-    article = with_page_relations(Article.objects.filter(pk=link.article_id)).get()
+    article = page_article(Article.objects.filter(pk=link.article_id)).get()
     return article_response(request, article, preview=True)

@@ -9,12 +9,13 @@ from django.db.models import F, Prefetch, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
-from articles import metadata, surrogate
+from articles import fragments, metadata, surrogate
 from articles.comments import comment_context, with_comment_counts
 from articles.models import (
     Article,
@@ -31,6 +32,7 @@ from articles.models import (
     Tag,
 )
 from articles.navigation import nav_sections
+from articles.pagecache import public_lifetime
 from articles.pagination import page_of
 from articles.related import related_articles
 from articles.reports import report_token
@@ -280,23 +282,30 @@ def _old_path_redirect(request):
     raise Http404("No such article.")
 
 
-def with_page_relations(articles):
-    """The article page's relations, prefetched: a constant number of queries."""
-    # Tags come with their active legal hold: the hold rule reads it from them.
+def page_article(articles):
+    """The article page's own row, with what deciding and showing its comments needs: the
+    tags come with their active legal hold, which the hold rule reads from them."""
     tags = Prefetch("tags", queryset=Tag.objects.with_hold())
     return (
-        listed(articles, body=True, tags=tags)
-        .select_related("republication")
-        .prefetch_related(
-            Prefetch("callouts", queryset=Callout.objects.active()),
-            "corrections",
-            Prefetch(
-                "related_links",
-                queryset=RelatedArticle.objects.filter(
-                    target__in=Article.objects.published()
-                ).select_related("target"),
-            ),
-        )
+        articles.defer("search_vector")
+        .select_related("section", "republication")
+        .prefetch_related(tags)
+    )
+
+
+def _fetch_part_relations(article):
+    """The rest of what the article's parts show, in a constant number of queries."""
+    prefetch_related_objects(
+        [article],
+        BYLINES,
+        Prefetch("callouts", queryset=Callout.objects.active()),
+        "corrections",
+        Prefetch(
+            "related_links",
+            queryset=RelatedArticle.objects.filter(
+                target__in=Article.objects.published()
+            ).select_related("target"),
+        ),
     )
 
 
@@ -312,7 +321,7 @@ def article_detail(request, year, month, day, slug):
     if previewer:
         lookup |= Q(pub_date__isnull=True)  # an undated draft's URL carries today's date
     article = (
-        with_page_relations(articles)
+        page_article(articles)
         .filter(lookup, slug=slug)
         .order_by(F("pub_date").desc(nulls_last=True), "-id")
         .first()
@@ -323,40 +332,68 @@ def article_detail(request, year, month, day, slug):
 
 
 def article_response(request, article, *, preview):
-    """Render an article; a preview (staff or a preview link) is never cached or indexed."""
-    bylines = article.byline_set.all()
-    tags = article.tags.all()
-    site = SiteSettings.load()
-    # Sensitive stories: no promos beside them, helplines instead.
-    sensitive = article.is_sensitive
-    related = related_articles(article)
-    surrogate.add(request, *surrogate.for_article_page(article, tags, related))
+    """Render an article; a preview (staff or a preview link) is never cached or indexed.
+
+    Everything but the comments comes from the article's kept parts when they are current
+    (articles.fragments); a preview is always rendered afresh and never kept.
+    """
+    keep = fragments.enabled() and not preview
+    banner = preview and not article.is_published()  # and noindex in the head
+    parts, version = fragments.get(article) if keep else (None, None)
+    if parts is None:
+        parts, depends = _render_parts(request, article, banner)
+        if keep:
+            fragments.store(article, version, parts, depends, public_lifetime(version))
+    surrogate.add(request, *parts["keys"])
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
-            "bylines": bylines,
-            "tags": tags,
-            "callouts": [] if sensitive else article.callouts.all(),
-            "related": related,
-            "preview": preview and not article.is_published(),
-            "canonical": article.canonical_url(),
-            "page_url": metadata.absolute(article.get_absolute_url()),
-            "social_image": metadata.social_image(article),
-            "json_ld": metadata.article_ld(article, bylines, tags, site),
+            "parts": parts,
+            "preview": banner,
             **comment_context(request, article),
-            "corrections": article.corrections.all(),
-            "sensitive": sensitive,
-            "helplines": Helpline.objects.filter(active=True) if sensitive else [],
-            "report_kinds": ProblemReport.Kind.choices,
-            "report_token": report_token(article),
         },
     )
     if preview:
         add_never_cache_headers(response)
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _render_parts(request, article, banner):
+    """The article page's head and body but the comments, the surrogate keys the page
+    carries, and the keys the parts depend on."""
+    _fetch_part_relations(article)
+    bylines = article.byline_set.all()
+    tags = article.tags.all()
+    site = SiteSettings.load()
+    # Sensitive stories: no promos beside them, helplines instead.
+    sensitive = article.is_sensitive
+    related = related_articles(article)
+    context = {
+        "article": article,
+        "bylines": bylines,
+        "tags": tags,
+        "callouts": [] if sensitive else article.callouts.all(),
+        "related": related,
+        "preview": banner,
+        "canonical": article.canonical_url(),
+        "page_url": metadata.absolute(article.get_absolute_url()),
+        "social_image": metadata.social_image(article),
+        "json_ld": metadata.article_ld(article, bylines, tags, site),
+        "corrections": article.corrections.all(),
+        "sensitive": sensitive,
+        "helplines": Helpline.objects.filter(active=True) if sensitive else [],
+        "report_kinds": ProblemReport.Kind.choices,
+        "report_token": report_token(article),
+    }
+    parts = {
+        "head": render_to_string("includes/article_head.html", context, request),
+        "main": render_to_string("includes/article_main.html", context, request),
+        "keys": surrogate.for_article_page(article, tags, related),
+    }
+    return parts, surrogate.for_article_parts(article, tags, related)
 
 
 def policy_page(request, slug):
