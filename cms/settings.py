@@ -5,6 +5,7 @@ is fail-closed: it refuses to start without a real secret key and allowed hosts.
 Every variable is documented in README.md and .env.example.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -299,10 +300,18 @@ AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip"
 # No "AXES: BEGIN version" line on every manage.py command; lockouts are still logged
 # (with the user name and client address that the lockout counts).
 AXES_VERBOSE = False
-# How many proxies (load balancer, CDN, nginx) in front of gunicorn append to
-# X-Forwarded-For; 0 trusts no forwarded header. Login lockout and comment/report rate
-# limits all read the client address through articles.client_ip.
-TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# The proxies (load balancer, CDN, nginx) whose X-Forwarded-For is believed: networks in
+# CIDR form; empty believes no forwarded header. Only a request whose socket peer is in
+# one of them is judged by the address the proxies forwarded (articles.client_ip); login
+# lockout and comment/report rate limits all read the client address there.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
