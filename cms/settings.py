@@ -346,6 +346,11 @@ STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
 # Each worker's own copies of its hottest pages, checked against Redis pub/sub (with Redis).
 STANDFIRST_PAGE_CACHE_NEAR_MB = int(env("STANDFIRST_PAGE_CACHE_NEAR_MB", "16"))
 STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
+# A 404 (of a matched route: an unknown slug) is stored this long; unmatched paths never.
+STANDFIRST_PAGE_CACHE_404_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_404_TIMEOUT", "60"))
+# The query parameters public pages read (pagination, search, the comment form's reply,
+# the post-comment notice, the sitemap's page); any other is stripped before the view.
+STANDFIRST_PAGE_CACHE_QUERY_PARAMS = ("page", "q", "reply", "comment", "p")
 # Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.
 STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
     "/admin/",
