@@ -284,16 +284,27 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 
-# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed admin logins, that user
-# name and, separately, that client IP are locked out for AXES_COOLOFF_TIME hours.
-# Unlock early in the admin (Axes > Access attempts: delete) or `manage.py axes_reset`.
+# Login lockout (django-axes, with the rules in articles/lockout.py): a user name from one
+# address is locked after AXES_FAILURE_LIMIT failures, an address after
+# STANDFIRST_LOGIN_IP_FAILURE_LIMIT failures whatever the names, and a name failing from
+# addresses it never logged in from backs off exponentially; all for AXES_COOLOFF_TIME hours
+# after the last failure. Unlock early in the admin (Axes > Access attempts: delete) or
+# `manage.py axes_reset`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "articles.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts are recorded per user name and address; a success clears only that pair's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A refused attempt is not counted: the lockout ends on time, and the back-off grows only
+# with guesses that were actually tried.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+STANDFIRST_LOGIN_IP_FAILURE_LIMIT = int(env("STANDFIRST_LOGIN_IP_FAILURE_LIMIT", "20"))
+STANDFIRST_LOGIN_BACKOFF_SECONDS = float(env("STANDFIRST_LOGIN_BACKOFF_SECONDS", "1"))
+STANDFIRST_LOGIN_BACKOFF_MAX_SECONDS = float(env("STANDFIRST_LOGIN_BACKOFF_MAX_SECONDS", "900"))
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip"
