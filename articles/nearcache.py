@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "standfirst:content-version"
 TRUST_SECONDS = 1.0
 RETRY_SECONDS = 5.0
 # Headers and bookkeeping of one copy, roughly, next to the body's bytes.
@@ -103,9 +102,10 @@ class NearCache:
         return self.version
 
     def _subscribe(self, now):
-        subscription = self.redis().pubsub()
+        client = self.redis()
+        subscription = client.pubsub()
         try:
-            subscription.subscribe(CHANNEL)
+            subscription.subscribe(channel(client))
             # Wait for Redis to confirm, so no version published from now on is missed.
             confirmed = subscription.get_message(timeout=1.0)
             if not confirmed or confirmed["type"] != "subscribe":
@@ -151,8 +151,16 @@ def near_cache():
     return _near
 
 
+def channel(client):
+    """The content-version channel of this site and Redis database: pub/sub ignores database
+    numbers, so sites (and test runs) sharing a Redis server must not hear each other."""
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"standfirst:content-version:{database}:{settings.SITE_URL}"
+
+
 def publish(version):
     """Tell every worker of a new content version (no-op without Redis)."""
     redis = getattr(cache, "redis_client", None)
     if redis is not None:
-        redis().publish(CHANNEL, version)
+        client = redis()
+        client.publish(channel(client), version)

@@ -236,7 +236,11 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading commits the domain and every subdomain to HTTPS in browsers for months, and
+    # is slow to undo: only when the operator asks (then submit it at hstspreload.org).
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload is off": our choice, above
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP by the container healthcheck.
@@ -364,7 +368,7 @@ STANDFIRST_PAGE_CACHE_404_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_404_TIMEOUT",
 STANDFIRST_PAGE_CACHE_QUERY_PARAMS = ("page", "q", "reply", "comment", "p")
 # Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.
 STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
-    "/admin/",
+    "/" + ADMIN_PATH,
     "/markdownx/",
     "/preview/",
     "/healthz",
