@@ -142,7 +142,7 @@ class PageCache:
         return key, entry, version
 
     def store(self, key, version, entry, timeout, keys=()):
-        content_cache.set_current(key, entry, version, timeout, keys)
+        content_cache.set_page(key, entry, version, timeout, keys)
         if self.near is not None:
             self.near.put(key, version, entry)
 
@@ -211,6 +211,7 @@ class PageCacheMiddleware:
         self.public_cache_control = settings.STANDFIRST_PUBLIC_CACHE_CONTROL
         self.statuses = frozenset(settings.STANDFIRST_PAGE_CACHE_STATUSES)
         self.not_found_timeout = settings.STANDFIRST_PAGE_CACHE_404_TIMEOUT
+        self.max_entry_bytes = settings.STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB * 1024
 
     def __call__(self, request):
         environ = request.META
@@ -234,7 +235,12 @@ class PageCacheMiddleware:
         self._add_public_headers(request, response)
         # Only what a route answered: unmatched paths, and redirects decided before routing
         # (https, a missing slash), would each be a new entry for anyone to make.
-        if key is not None and version is not None and request.resolver_match is not None:
+        if (
+            key is not None
+            and version is not None
+            and request.resolver_match is not None
+            and len(response.content) <= self.max_entry_bytes
+        ):
             self._store(key, version, response)
         return get_conditional_response(
             request,

@@ -172,6 +172,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "cms.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole pages in a Redis of their own: its maxmemory is the page cache's budget and its
+# policy evicts any key (allkeys-lru), while REDIS_URL keeps the content versions, rate
+# counters and derived data under noeviction (articles/cache.py; README, "Cache budget").
+STANDFIRST_PAGE_CACHE_REDIS_URL = env("STANDFIRST_PAGE_CACHE_REDIS_URL")
+if STANDFIRST_PAGE_CACHE_REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "cms.cache.DegradingRedisCache",
+        "LOCATION": STANDFIRST_PAGE_CACHE_REDIS_URL,
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -361,6 +370,8 @@ STANDFIRST_PAGE_CACHE_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_TIMEOUT", "600"))
 # Each worker's own copies of its hottest pages, checked against Redis pub/sub (with Redis).
 STANDFIRST_PAGE_CACHE_NEAR_MB = int(env("STANDFIRST_PAGE_CACHE_NEAR_MB", "16"))
 STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
+# A larger page is served but never stored: one page must not push out hundreds.
+STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB = int(env("STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB", "512"))
 # A 404 (of a matched route: an unknown slug) is stored this long; unmatched paths never.
 STANDFIRST_PAGE_CACHE_404_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_404_TIMEOUT", "60"))
 # The query parameters public pages read (pagination, search, the comment form's reply,

@@ -1,11 +1,13 @@
 """Page-cache keys from an allowlist: floods of variants neither fill the cache nor render."""
 
 import pytest
+from django.core.cache import caches
 from django.test import RequestFactory
 
+from articles import cache as content_cache
 from articles import pagecache
 from articles.models import SiteSettings
-from tests.factories import make_article, make_section
+from tests.factories import edit, make_article, make_section
 from tests.test_speed_cache import WsgiCall
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +118,30 @@ def test_odd_forwarded_proto_values_make_at_most_two_entries(client, stored, set
     for value in ("https", "http", "HTTPS", "ftp", "https, http", "http, https", "x" * 500, ""):
         assert client.get("/", HTTP_X_FORWARDED_PROTO=value).status_code == 200
     assert len(stored) == 2
+
+
+def test_pages_live_in_their_own_cache_and_versions_where_nothing_is_evicted(client, settings):
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "pages": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "p"},
+    }
+    article = make_article(headline="Budgeted")
+    url = article.get_absolute_url()
+    first = client.get(url)
+    hit = client.get(url)
+    assert hit.content == first.content
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": url, "wsgi.url_scheme": "http"}
+    key = pagecache.PageCache().key(environ)
+    assert caches["pages"].get(key) is not None and caches["default"].get(key) is None
+    assert caches["default"].get(content_cache.VERSION_KEY) is not None
+    assert caches["pages"].get(content_cache.VERSION_KEY) is None
+    # A change still reaches pages stored in the other cache.
+    edit(article, headline="Budgeted, changed")
+    assert b"Budgeted, changed" in client.get(url).content
+
+
+def test_a_page_over_the_entry_budget_is_served_but_not_stored(client, stored, settings):
+    settings.STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB = 1
+    make_article(headline="Too big to keep")
+    assert b"Too big to keep" in client.get("/").content
+    assert stored == {}
