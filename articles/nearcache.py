@@ -30,9 +30,10 @@ OVERHEAD_BYTES = 1024
 class NearCache:
     """Pages by cache key: (version, entry, size), least recently used first."""
 
-    def __init__(self, redis, max_bytes, backend=None):
+    def __init__(self, redis, max_bytes, backend=None, channel=None):
         self.redis = redis
         self.backend = backend  # the cache backend it belongs to (tests swap backends)
+        self.channel = channel  # where its versions are published (see channel())
         self.max_bytes = max_bytes
         self.pages = collections.OrderedDict()
         self.size = 0
@@ -102,10 +103,9 @@ class NearCache:
         return self.version
 
     def _subscribe(self, now):
-        client = self.redis()
-        subscription = client.pubsub()
+        subscription = self.redis().pubsub()
         try:
-            subscription.subscribe(channel(client))
+            subscription.subscribe(self.channel)
             # Wait for Redis to confirm, so no version published from now on is missed.
             confirmed = subscription.get_message(timeout=1.0)
             if not confirmed or confirmed["type"] != "subscribe":
@@ -146,8 +146,14 @@ def near_cache():
     redis = getattr(backend, "redis_client", None)
     if not max_bytes or redis is None:
         return None
-    if _near is None or _near.backend is not backend or _near.max_bytes != max_bytes:
-        _near = NearCache(redis, max_bytes, backend)
+    name = channel(redis())
+    if (
+        _near is None
+        or _near.backend is not backend
+        or _near.max_bytes != max_bytes
+        or _near.channel != name
+    ):
+        _near = NearCache(redis, max_bytes, backend, name)
     return _near
 
 

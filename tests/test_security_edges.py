@@ -101,6 +101,8 @@ def test_the_content_version_channel_is_per_database_and_site(settings):
     assert listener.get_message(timeout=1.0)["type"] == "subscribe"
     location = {"BACKEND": "cms.cache.DegradingRedisCache", "LOCATION": REDIS_URL}
     with override_settings(CACHES={"default": location}):
+        # Each worker's copies listen where this site publishes (followed if it moves).
+        assert nearcache.near_cache().channel == nearcache.channel(ten)
         nearcache.publish(42)
     message = listener.get_message(timeout=1.0)
     listener.close()
