@@ -275,7 +275,7 @@ def test_list_counts_cost_no_query_per_article(client, django_assert_num_queries
     assert html.count("3 comments</a>") == 3
 
 
-@override_settings(STANDFIRST_COMMENT_RATE_LIMIT=1, TRUSTED_PROXY_COUNT=1)
+@override_settings(STANDFIRST_COMMENT_RATE_LIMIT=1, TRUSTED_PROXIES=["127.0.0.1"])
 def test_behind_a_proxy_the_forwarded_client_address_is_limited(client, article):
     """Readers behind one proxy are told apart by the address the proxy appended."""
     via_proxy = {"X-Forwarded-For": "6.6.6.6, 203.0.113.7"}  # the client may forge the first
