@@ -16,6 +16,15 @@ def seed_path():
 
 
 @pytest.fixture(autouse=True)
+def _caches_as_without_redis(settings):
+    """The same defaults whether or not REDIS_URL is set (CI runs the PostgreSQL pass with
+    it, so the cache backend, content keys and rate limits are tested on Redis): whole
+    pages and the article's kept parts are cached only in the tests that turn them on."""
+    settings.STANDFIRST_PAGE_CACHE = False
+    settings.STANDFIRST_FRAGMENT_CACHE = False
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""
     from django.core.cache import cache
