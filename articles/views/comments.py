@@ -19,6 +19,7 @@ from articles.client_ip import client_ip
 from articles.comments import CommentForm, form_time_token, over_rate_limit
 from articles.models import Article, Comment
 from articles.origin import require_same_origin
+from articles.params import query_int
 
 
 def _page(request, article, status, **context):
@@ -79,10 +80,9 @@ def comment(request, year, month, day, slug):
 
 def _reply_form(request, article):
     parent = None
-    if request.GET.get("reply", "").isdigit():
+    reply = query_int(request, "reply")
+    if reply is not None:
         parent = (
-            Comment.objects.public()
-            .filter(article=article, parent__isnull=True, pk=int(request.GET["reply"]))
-            .first()
+            Comment.objects.public().filter(article=article, parent__isnull=True, pk=reply).first()
         )
     return _page(request, article, 200, parent=parent)
