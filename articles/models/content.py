@@ -15,7 +15,7 @@ from markdownx.models import MarkdownxField
 
 from articles import images
 from articles.cache import derived_timeout
-from articles.markdown import render
+from articles.markdown import render, validate_renderable
 from articles.models.holds import LegalHold
 from articles.models.indexes import SearchIndex
 from articles.models.media import ImageRendition
@@ -122,7 +122,9 @@ class CalloutQuerySet(models.QuerySet):
 class Callout(models.Model):
     """A promo line ("… is running a survey …") shown beside articles."""
 
-    text = models.TextField(help_text="Short Markdown: one or two sentences.")
+    text = models.TextField(
+        help_text="Short Markdown: one or two sentences.", validators=[validate_renderable]
+    )
     text_html = models.TextField(editable=False, blank=True)
     link_url = HttpsURLField(blank=True, help_text="Optional: where the promo leads.")
     site_wide = models.BooleanField(
@@ -233,7 +235,10 @@ class Article(models.Model):
     standfirst = models.TextField(
         max_length=600, help_text="The summary paragraph under the headline; plain text."
     )
-    body = MarkdownxField(help_text="Markdown. The preview shows exactly what readers will see.")
+    body = MarkdownxField(
+        help_text="Markdown. The preview shows exactly what readers will see.",
+        validators=[validate_renderable],
+    )
     body_html = models.TextField(editable=False, blank=True)
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
