@@ -663,7 +663,7 @@ class SiteSettings(models.Model):
 
     class Moderation(models.TextChoices):
         ALL = "all", "Hold every comment for moderation"
-        FIRST = "first", "Hold first-time commenters; approve known-good emails"
+        FIRST = "first", "Hold first-time commenters; approve confirmed known commenters"
 
     publication_name = models.CharField(max_length=120, default="Standfirst")
     tagline = models.CharField(max_length=200, blank=True, default="News, republished with care")
@@ -675,7 +675,13 @@ class SiteSettings(models.Model):
     comments_enabled = models.BooleanField(
         default=True, help_text="Switch off to close comments on every article."
     )
-    comment_moderation = models.CharField(max_length=10, choices=Moderation, default=Moderation.ALL)
+    comment_moderation = models.CharField(
+        max_length=10,
+        choices=Moderation,
+        default=Moderation.ALL,
+        help_text="Known commenters opened the link mailed to them when a comment of theirs "
+        "was approved, in the browser they comment from; typing an address is not enough.",
+    )
     comments_auto_close_days = models.PositiveIntegerField(
         null=True,
         blank=True,
