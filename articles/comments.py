@@ -166,12 +166,12 @@ def is_blocked(name, email, body):
     return False
 
 
-def moderation_status(article, email):
-    """Held for moderation, unless the site approves emails with an approved comment.
-
-    Sensitive stories always hold every comment for a moderator.
+def moderation_status(article, email, proven):
+    """Held for moderation, unless the site approves known commenters: `proven` (the POST
+    carried the confirmed-browser cookie for this email, articles.commenters) and the email
+    has an approved comment. Sensitive stories always hold every comment for a moderator.
     """
-    if article.forces_premoderation:
+    if article.forces_premoderation or not proven:
         return Comment.Status.PENDING
     known = Comment.objects.filter(email=email, status=Comment.Status.APPROVED)
     if SiteSettings.load().comment_moderation == SiteSettings.Moderation.FIRST and known.exists():

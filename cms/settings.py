@@ -269,6 +269,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "inline/"
 MARKDOWNX_EDITOR_RESIZABLE = True
+# Live previews one staff user may ask for per minute (articles/views/markdown_editor.py).
+STANDFIRST_MARKDOWN_PREVIEW_RATE = int(env("STANDFIRST_MARKDOWN_PREVIEW_RATE", "120"))
 
 LOGIN_URL = "admin:login"
 
@@ -358,6 +360,8 @@ STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")
 STANDFIRST_IMAGE_MAX_BYTES = int(env("STANDFIRST_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 MARKDOWNX_UPLOAD_MAX_SIZE = STANDFIRST_IMAGE_MAX_BYTES  # one limit for every image upload
 STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000"))
+# Memory the decoded pixels of one upload may take (articles/images.py counts it).
+STANDFIRST_IMAGE_MAX_DECODED_MB = int(env("STANDFIRST_IMAGE_MAX_DECODED_MB", "100"))
 # Widths of the resized copies made at upload (never wider than the original).
 STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
 # Seconds a shareable preview link works (it can be revoked sooner).

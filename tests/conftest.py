@@ -1,3 +1,4 @@
+import sys
 from pathlib import Path
 
 import pytest
@@ -32,3 +33,12 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The fuzzer's count of inputs tried (tests/test_security_fuzz.py), when it ran."""
+    fuzz = sys.modules.get("tests.test_security_fuzz")
+    if fuzz and fuzz.TRIED:
+        TRIED = fuzz.TRIED
+        tried = ", ".join(f"{name}: {count}" for name, count in sorted(TRIED.items()))
+        terminalreporter.write_line(f"fuzzer inputs tried: {sum(TRIED.values())} ({tried})")

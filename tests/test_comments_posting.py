@@ -7,7 +7,7 @@ from django.test import override_settings
 
 from articles.comments import form_time_token, ip_hash
 from articles.models import BlockedTerm, Comment, SiteSettings
-from tests.commenting import post_comment
+from tests.commenting import confirm_address, post_comment
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -46,13 +46,14 @@ def test_ip_is_stored_only_as_a_keyed_hash(client, article):
     assert len(comment.ip_hash) == 64
 
 
-def test_known_good_email_is_approved_under_the_first_time_policy(client, article):
+def test_a_confirmed_known_commenter_is_approved_under_the_first_time_policy(client, article):
     settings = SiteSettings.load()
     settings.comment_moderation = SiteSettings.Moderation.FIRST
     settings.save()
     post_comment(client, article, email="new@example.net")
     assert Comment.objects.get().status == Comment.Status.PENDING
     make_comment(article, email="known@example.net")
+    confirm_address(client, "known@example.net")
     response = post_comment(client, article, email="Known@Example.net", body="Approved at once.")
     assert response["Location"].endswith("?comment=published#comments")
     assert Comment.objects.get(body="Approved at once.").status == Comment.Status.APPROVED
