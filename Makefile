@@ -41,11 +41,11 @@ run: $(VENV)/.installed-requirements.txt ## Migrate, load the demo article, prin
 test: $(VENV)/.installed-requirements-dev.txt node-deps ## Run the test suite (extra pytest options: PYTEST_ARGS="-k feed -x")
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# axe-core for the browser tests (tests/browser), from package-lock.json, when missing.
+# axe-core (browser tests) and vnu-jar (the HTML checker), from package-lock.json, when missing.
 node-deps:
-	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then \
 		if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
-		else echo "npm not found: the browser tests will skip (and fail under CI=true)"; fi; \
+		else echo "npm not found: the browser and HTML-checker tests will skip (and fail under CI=true)"; fi; \
 	fi
 
 lint: $(VENV)/.installed-requirements-dev.txt ## Check lint rules and formatting with ruff (changes nothing)

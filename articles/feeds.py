@@ -15,6 +15,7 @@ from django.utils.timezone import localtime
 
 from articles.metadata import absolute
 from articles.models import Article, Section, SiteSettings, Tag
+from articles.templatetags.timestamps import datetime_attr
 from articles.views.public import listed
 
 FEED_LENGTH = 20
@@ -39,7 +40,7 @@ def corrections_html(article):
             (
                 c.pk,
                 c.get_kind_display(),
-                c.published_at.isoformat(),
+                datetime_attr(c.published_at),
                 format_date(localtime(c.published_at), "j F Y, H:i"),
                 c.text,
             )
