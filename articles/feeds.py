@@ -13,6 +13,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from articles import xmltext
 from articles.metadata import absolute
 from articles.models import Article, Section, SiteSettings, Tag
 from articles.templatetags.timestamps import datetime_attr
@@ -53,7 +54,30 @@ def corrections_html(article):
     )
 
 
-class ContentRssFeed(Rss201rev2Feed):
+def _xml_safe(value):
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    return xmltext.clean(value)
+
+
+class XmlSafeFeed:
+    """A feed generator that drops what XML cannot carry from every value (rows stored
+    before articles.xmltext's input rule): one such character fails the whole feed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_xml_safe(args), **_xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_xml_safe(args), **_xml_safe(kwargs))
+
+
+class XmlSafeRssFeed(XmlSafeFeed, Rss201rev2Feed):
+    pass
+
+
+class ContentRssFeed(XmlSafeRssFeed):
     """RSS 2.0 with the full article in <content:encoded>."""
 
     def rss_attributes(self):
@@ -67,7 +91,7 @@ class ContentRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class ContentAtomFeed(Atom1Feed):
+class ContentAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom with the full article in <content type="html">, one <author> per byline."""
 
     def add_item_elements(self, handler, item):

@@ -10,6 +10,8 @@ import re
 import markdown as md
 import nh3
 
+from articles import xmltext
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl",
     "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
@@ -35,7 +37,7 @@ def render(text):
     """Render editor Markdown to sanitised HTML (the public page's h1 is the headline)."""
     if not text:
         return ""
-    html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
+    html = md.markdown(xmltext.clean(text), extensions=EXTENSIONS, output_format="html")
     html = _H1.sub(r"<\1h2", html)
     return nh3.clean(
         html,

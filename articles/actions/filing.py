@@ -9,7 +9,7 @@ its articles for search.
 
 from django.db import transaction
 
-from articles import gates, search
+from articles import gates, search, xmltext
 from articles.actions.base import GateClosed, changed, require
 from articles.models import Article, Callout, DoNotIdentify, Tag
 
@@ -55,6 +55,7 @@ def save(actor, obj):
     model = obj._meta.model_name
     verb = "change" if obj.pk else "add"
     require(actor, f"articles.{verb}_{model}", message=f"You may not {verb} {model}s.")
+    xmltext.clean_fields(obj)  # before the gate reads the text, as it will be stored
     _check_gate(actor, obj)
     with transaction.atomic():
         obj.save()

@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from articles.feeds import XmlSafeRssFeed
 from articles.models import Article, Correction, SiteSettings
 from articles.views.public import paginate
 
@@ -34,6 +35,7 @@ class CorrectionsFeed(Feed):
     """RSS of the corrections log, so readers and aggregators hear of every correction."""
 
     description_template = None
+    feed_type = XmlSafeRssFeed
 
     def title(self):
         return f"Corrections · {SiteSettings.load().publication_name}"
