@@ -17,6 +17,7 @@ from articles import xmltext
 from articles.metadata import absolute
 from articles.models import Article, Section, SiteSettings, Tag
 from articles.templatetags.timestamps import datetime_attr
+from articles.typography import curly
 from articles.views.public import listed
 
 FEED_LENGTH = 20
@@ -134,7 +135,7 @@ class ArticleFeed(Feed):
         return self.filter_articles(articles, obj)[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.headline
+        return curly(item.headline)
 
     def item_description(self, item):
         return item.standfirst

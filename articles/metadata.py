@@ -13,6 +13,7 @@ from django.templatetags.static import static
 from articles import images
 from articles.cache import derived_timeout
 from articles.models import PolicyPage, SiteSettings
+from articles.typography import curly
 
 # schema.org property for each kind of policy page.
 POLICY_PROPERTIES = {
@@ -63,7 +64,7 @@ def article_ld(article, bylines, tags, site):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline[:110],
+        "headline": curly(article.headline)[:110],
         "description": article.description,
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.updated_at or article.published_at),

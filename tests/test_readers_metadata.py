@@ -126,7 +126,7 @@ def test_list_pages_carry_collection_page_data(client):
     section = make_section(name="Courts", slug="courts", description="Court reporting.")
     tag = make_tag(name="Appeals", slug="appeals")
     articles = [make_article(section=section, tags=[tag]) for _ in range(3)]
-    for url, name in (("/section/courts/", "Courts"), ("/tag/appeals/", "Tagged: Appeals")):
+    for url, name in (("/section/courts/", "Courts"), ("/tag/appeals/", "Stories about Appeals")):
         html = client.get(url).content.decode()
         assert f'<link rel="canonical" href="{SITE}{url}">' in html
         ld = _json_ld(html)

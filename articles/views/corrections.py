@@ -7,6 +7,7 @@ from django.views.generic import TemplateView
 
 from articles.feeds import XmlSafeRssFeed
 from articles.models import Article, Correction, SiteSettings
+from articles.typography import curly
 from articles.views.public import paginate
 
 FEED_SIZE = 50
@@ -50,7 +51,7 @@ class CorrectionsFeed(Feed):
         return public_corrections()[:FEED_SIZE]
 
     def item_title(self, item):
-        return f"{item.get_kind_display()}: {item.article.headline}"
+        return f"{item.get_kind_display()}: {curly(item.article.headline)}"
 
     def item_description(self, item):
         return item.text
