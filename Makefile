@@ -29,23 +29,32 @@ $(VENV)/.installed-requirements-dev.txt: requirements-dev.txt requirements.txt |
 
 venv: $(VENV)/.installed-requirements-dev.txt ## Create .venv with runtime and dev requirements
 
-run: $(VENV)/.installed-requirements.txt ## Migrate, load the demo article, print an editor login, run the worker and serve on 127.0.0.1:8000
+# `make run PORT=8001` serves on another port; the printed login and every absolute link
+# (SITE_URL) follow it unless SITE_URL is set. DEBUG off by default, so a missing page
+# shows the site's own 404 page (make run DJANGO_DEBUG=1 for Django's debug pages).
+PORT ?= 8000
+SITE_URL ?= http://127.0.0.1:$(PORT)
+DJANGO_DEBUG ?= 0
+run: export SITE_URL := $(SITE_URL)
+run: export DJANGO_DEBUG := $(DJANGO_DEBUG)
+run: $(VENV)/.installed-requirements.txt ## Migrate, load the seed and a demo newsroom, print an editor login, run the worker and serve on 127.0.0.1:PORT (default 8000)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py import_article $(DEMO_ARTICLE) --publish
+	$(BIN)/python manage.py demo_newsroom
 	$(BIN)/python manage.py ensure_local_editor
 	@# The worker and the web server together; Ctrl-C (or either one ending) stops both.
 	@trap 'trap - EXIT; kill 0' INT TERM EXIT; \
 	$(BIN)/python manage.py db_worker --no-reload & \
-	$(BIN)/gunicorn cms.wsgi -c gunicorn.conf.py --bind 127.0.0.1:8000
+	$(BIN)/gunicorn cms.wsgi -c gunicorn.conf.py --bind 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-requirements-dev.txt node-deps ## Run the test suite (extra pytest options: PYTEST_ARGS="-k feed -x")
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# axe-core for the browser tests (tests/browser), from package-lock.json, when missing.
+# axe-core (browser tests) and vnu-jar (the HTML checker), from package-lock.json, when missing.
 node-deps:
-	@if [ ! -f node_modules/axe-core/axe.min.js ]; then \
+	@if [ ! -f node_modules/axe-core/axe.min.js ] || [ ! -f node_modules/vnu-jar/build/dist/vnu.jar ]; then \
 		if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
-		else echo "npm not found: the browser tests will skip (and fail under CI=true)"; fi; \
+		else echo "npm not found: the browser and HTML-checker tests will skip (and fail under CI=true)"; fi; \
 	fi
 
 lint: $(VENV)/.installed-requirements-dev.txt ## Check lint rules and formatting with ruff (changes nothing)

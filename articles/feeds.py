@@ -13,8 +13,11 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 
+from articles import xmltext
 from articles.metadata import absolute
 from articles.models import Article, Section, SiteSettings, Tag
+from articles.templatetags.timestamps import datetime_attr
+from articles.typography import curly
 from articles.views.public import listed
 
 FEED_LENGTH = 20
@@ -39,7 +42,7 @@ def corrections_html(article):
             (
                 c.pk,
                 c.get_kind_display(),
-                c.published_at.isoformat(),
+                datetime_attr(c.published_at),
                 format_date(localtime(c.published_at), "j F Y, H:i"),
                 c.text,
             )
@@ -52,7 +55,30 @@ def corrections_html(article):
     )
 
 
-class ContentRssFeed(Rss201rev2Feed):
+def _xml_safe(value):
+    if isinstance(value, list | tuple):
+        return type(value)(_xml_safe(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _xml_safe(v) for k, v in value.items()}
+    return xmltext.clean(value)
+
+
+class XmlSafeFeed:
+    """A feed generator that drops what XML cannot carry from every value (rows stored
+    before articles.xmltext's input rule): one such character fails the whole feed."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*_xml_safe(args), **_xml_safe(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*_xml_safe(args), **_xml_safe(kwargs))
+
+
+class XmlSafeRssFeed(XmlSafeFeed, Rss201rev2Feed):
+    pass
+
+
+class ContentRssFeed(XmlSafeRssFeed):
     """RSS 2.0 with the full article in <content:encoded>."""
 
     def rss_attributes(self):
@@ -66,7 +92,7 @@ class ContentRssFeed(Rss201rev2Feed):
         handler.addQuickElement("content:encoded", item["content"])
 
 
-class ContentAtomFeed(Atom1Feed):
+class ContentAtomFeed(XmlSafeFeed, Atom1Feed):
     """Atom with the full article in <content type="html">, one <author> per byline."""
 
     def add_item_elements(self, handler, item):
@@ -109,7 +135,7 @@ class ArticleFeed(Feed):
         return self.filter_articles(articles, obj)[:FEED_LENGTH]
 
     def item_title(self, item):
-        return item.headline
+        return curly(item.headline)
 
     def item_description(self, item):
         return item.standfirst

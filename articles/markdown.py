@@ -18,6 +18,8 @@ import markdown as md
 import nh3
 from django.core.exceptions import ValidationError
 
+from articles import xmltext
+
 ALLOWED_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl",
     "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
@@ -144,6 +146,7 @@ def render(text):
     """
     if not text:
         return ""
+    text = xmltext.clean(text)
     check_limits(text)
     html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
     html = _H1.sub(r"<\1h2", html)

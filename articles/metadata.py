@@ -4,6 +4,8 @@ Templates print these through the `json_ld` filter, which escapes them for a <sc
 element; nothing here is concatenated into HTML.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.cache import cache
 from django.templatetags.static import static
@@ -11,6 +13,7 @@ from django.templatetags.static import static
 from articles import images
 from articles.cache import derived_timeout
 from articles.models import PolicyPage, SiteSettings
+from articles.typography import curly
 
 # schema.org property for each kind of policy page.
 POLICY_PROPERTIES = {
@@ -61,14 +64,11 @@ def article_ld(article, bylines, tags, site):
     data = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
-        "headline": article.headline[:110],
+        "headline": curly(article.headline)[:110],
         "description": article.description,
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.updated_at or article.published_at),
-        "author": [
-            {"@type": "Person", "name": b.author.name, "url": absolute(b.author.get_absolute_url())}
-            for b in bylines
-        ],
+        "author": _authors(article, bylines, site),
         "publisher": publisher(site),
         "image": [social_image(article)["url"]],
         "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical_url()},
@@ -85,6 +85,24 @@ def article_ld(article, bylines, tags, site):
     if corrections := correction_items(article):
         data["correction"] = corrections
     return data
+
+
+def _authors(article, bylines, site):
+    """The bylined people; with no byline, the publisher whose work it is (the original
+    publisher of a republished piece, else this publication): never an empty author."""
+    if bylines:
+        return [
+            {"@type": "Person", "name": b.author.name, "url": absolute(b.author.get_absolute_url())}
+            for b in bylines
+        ]
+    source = article.attribution()
+    if source is None:
+        return [{"@type": "Organization", "name": site.publication_name, "url": absolute("/")}]
+    author = {"@type": "Organization", "name": source["publisher"]}
+    if source["url"]:
+        parts = urlsplit(source["url"])
+        author["url"] = f"{parts.scheme}://{parts.netloc}/"
+    return [author]
 
 
 def website_ld(site):

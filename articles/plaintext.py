@@ -9,6 +9,8 @@ No trailer line may reach the body. articles.actions.intake writes the Article.
 import re
 from dataclasses import dataclass, field
 
+from articles import xmltext
+
 MAX_BYTES = 1_000_000
 _MORE_FROM = re.compile(r"^More from (?P<name>.{1,120})$")
 _COMMENTS_CLOSED = re.compile(r"^Comments are (now )?closed\.?$", re.IGNORECASE)
@@ -60,7 +62,7 @@ def decode(data):
 
 def parse(text):
     """Split the text into an article's parts, or raise ImportRefused with the reason."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = xmltext.clean(text).replace("\r\n", "\n").replace("\r", "\n")
     blocks = [
         " ".join(line.strip() for line in b.split("\n") if line.strip())
         for b in re.split(r"\n\s*\n", text)

@@ -19,11 +19,11 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import Signal, receiver
 
 from articles import cache as content_cache
-from articles import edge, fragments, surrogate, tasks
+from articles import edge, fragments, surrogate, tasks, xmltext
 from articles.metadata import POLICY_LINKS_CACHE_KEY
 from articles.navigation import NAV_SECTIONS_CACHE_KEY
 from articles.roles import ensure_roles_after_migrate
@@ -96,6 +96,13 @@ def _forget_derived(sender, change, **kwargs):
     keys = [key for model, key in _DERIVED.items() if model in change.models]
     if keys:
         cache.delete_many(keys)
+
+
+@receiver(pre_save, dispatch_uid="standfirst-xml-text")
+def _clean_text(sender, instance, **kwargs):
+    """No newsroom record stores a character XML cannot carry (articles.xmltext)."""
+    if sender._meta.app_label == "articles":
+        xmltext.clean_fields(instance)
 
 
 post_migrate.connect(ensure_roles_after_migrate, dispatch_uid="standfirst-roles")

@@ -47,6 +47,18 @@ def store_hero(article):
     return [stored, *(r["name"] for r in renditions)]
 
 
+def store_photo(author):
+    """A newly attached author photo, prepared (checked, metadata removed) and stored."""
+    photo = author.photo
+    if photo and not photo._committed:
+        content = (
+            photo.file if getattr(photo.file, "prepared", False) else images.prepare(photo.file)
+        )
+        author.photo = default_storage.save(
+            photo.field.generate_filename(author, content.name), content
+        )
+
+
 def copy_image(name, new_stem):
     """A copy of a stored image under a new stem in the same folder, with fresh renditions
     (no rows yet: the caller records them in its transaction). Returns (name, renditions)."""

@@ -126,7 +126,7 @@ def test_list_pages_carry_collection_page_data(client):
     section = make_section(name="Courts", slug="courts", description="Court reporting.")
     tag = make_tag(name="Appeals", slug="appeals")
     articles = [make_article(section=section, tags=[tag]) for _ in range(3)]
-    for url, name in (("/section/courts/", "Courts"), ("/tag/appeals/", "Tagged: Appeals")):
+    for url, name in (("/section/courts/", "Courts"), ("/tag/appeals/", "Stories about Appeals")):
         html = client.get(url).content.decode()
         assert f'<link rel="canonical" href="{SITE}{url}">' in html
         ld = _json_ld(html)
@@ -143,3 +143,28 @@ def test_page_two_has_its_own_canonical(client):
         make_article(section=section)
     html = client.get("/section/busy/?page=2").content.decode()
     assert f'<link rel="canonical" href="{SITE}/section/busy/?page=2">' in html
+
+
+def test_without_a_byline_the_author_is_the_publisher_whose_work_it_is(client):
+    republished = make_article()
+    Republication.objects.create(
+        article=republished,
+        publisher="Partner News",
+        original_url="https://partner.example.org/a/b/",
+    )
+    ld = _json_ld(client.get(edit(republished).get_absolute_url()).content.decode())
+    assert ld["author"] == [
+        {"@type": "Organization", "name": "Partner News", "url": "https://partner.example.org/"}
+    ]
+    own = make_article()
+    ld = _json_ld(client.get(own.get_absolute_url()).content.decode())
+    assert ld["author"] == [{"@type": "Organization", "name": "Standfirst", "url": SITE + "/"}]
+
+
+def test_a_fresh_site_names_its_corrections_policy_and_publishing_principles(client):
+    make_article()
+    publisher = _json_ld(client.get("/").content.decode())["publisher"]
+    assert publisher["correctionsPolicy"] == SITE + "/about/corrections-policy/"
+    assert publisher["publishingPrinciples"] == SITE + "/about/publishing-principles/"
+    for url in (publisher["correctionsPolicy"], publisher["publishingPrinciples"]):
+        assert client.get(url.removeprefix(SITE)).status_code == 200

@@ -76,6 +76,7 @@ def test_structured_data_items(corrected):
 
 
 def test_policy_pages_and_their_structured_data_links(client):
+    PolicyPage.objects.all().delete()  # not the starter pages a fresh site has
     for kind, slug in [("corrections", "corrections-policy"), ("ethics", "ethics"),
                        ("masthead", "masthead"), ("feedback", "feedback")]:  # fmt: skip
         PolicyPage.objects.create(title=slug.title(), slug=slug, kind=kind, body="We *do* this.")

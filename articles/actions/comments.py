@@ -12,7 +12,7 @@ from collections import Counter
 from django.db import transaction
 from django.utils import timezone
 
-from articles import audit, comments, gates, tasks
+from articles import audit, comments, gates, tasks, xmltext
 from articles.actions.base import GateClosed, changed, require
 from articles.actors import SystemActor, user_of
 from articles.models import Article, Comment
@@ -46,6 +46,7 @@ def post(form, ip, proven=False):
         ip_hash=comments.ip_hash(ip),
         proven=proven,
     )
+    xmltext.clean_fields(comment)  # before the gate reads the text, as it will be stored
     if comments.is_blocked(comment.name, comment.email, comment.body):
         comment.status = Comment.Status.SPAM
     else:

@@ -9,9 +9,9 @@ its articles for search.
 
 from django.db import transaction
 
-from articles import gates, search
+from articles import gates, search, uploads, xmltext
 from articles.actions.base import GateClosed, changed, require
-from articles.models import Article, Callout, DoNotIdentify, Tag
+from articles.models import Article, Author, Callout, DoNotIdentify, Tag
 
 # Records readers never see: saving one changes no page.
 PRIVATE = {"blockedterm", "problemreport"}
@@ -55,7 +55,10 @@ def save(actor, obj):
     model = obj._meta.model_name
     verb = "change" if obj.pk else "add"
     require(actor, f"articles.{verb}_{model}", message=f"You may not {verb} {model}s.")
+    xmltext.clean_fields(obj)  # before the gate reads the text, as it will be stored
     _check_gate(actor, obj)
+    if isinstance(obj, Author):
+        uploads.store_photo(obj)  # before the transaction: no file I/O under a lock
     with transaction.atomic():
         obj.save()
         shown_on = _shown_on(obj)

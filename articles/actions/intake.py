@@ -6,6 +6,7 @@ every other change, so every gate applies. Re-importing the same story updates i
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles import xmltext
 from articles.actions import articles as article_actions
 from articles.actions import republication as republication_actions
 from articles.models import Article, Callout, Republication, SourceSnapshot
@@ -62,6 +63,10 @@ def import_article(
     Raises ValidationError for a story our fields cannot hold, and the actions' Refused
     for a change the gates or the actor's role do not allow; nothing is stored then.
     """
+    # Text from outside loses what XML cannot carry before anything reads it (articles.xmltext);
+    # the snapshot's digest is then the digest of the text it stores.
+    source_name, source_url, licence = map(xmltext.clean, (source_name, source_url, licence))
+    source_text = xmltext.clean(source_text)
     publisher = source_name or parsed.source_name
     article = same_story(parsed.headline, publisher) or Article(slug=slugify(parsed.headline)[:200])
     created = article._state.adding

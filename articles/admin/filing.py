@@ -1,7 +1,9 @@
 """What articles are filed under and shown with: sections, tags, authors, callouts."""
 
 from django.contrib import admin
+from django.db import models
 
+from articles.admin.article import VerifiedImageField
 from articles.admin.base import ActionAdmin
 from articles.models import Author, Callout, Section, Tag
 
@@ -30,6 +32,8 @@ class AuthorAdmin(ActionAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+    # The photo passes the same checks as a hero image (articles.images.prepare).
+    formfield_overrides = {models.ImageField: {"form_class": VerifiedImageField}}
 
 
 @admin.register(Callout)

@@ -91,6 +91,13 @@ class Author(models.Model):
     slug = models.SlugField(max_length=120, unique=True)
     role = models.CharField(max_length=120, blank=True, help_text="Shown beside the byline.")
     bio = models.TextField(blank=True)
+    photo = models.ImageField(
+        upload_to="authors/",
+        max_length=255,
+        blank=True,
+        help_text="A square head-and-shoulders photo for the author's page (JPEG, PNG or WebP; "
+        "location and camera data are removed on upload).",
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -5,8 +5,10 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from articles.feeds import XmlSafeRssFeed
 from articles.metadata import absolute
 from articles.models import Article, Correction, SiteSettings
+from articles.typography import curly
 from articles.views.public import paginate
 
 FEED_SIZE = 50
@@ -35,6 +37,7 @@ class CorrectionsFeed(Feed):
     """RSS of the corrections log, so readers and aggregators hear of every correction."""
 
     description_template = None
+    feed_type = XmlSafeRssFeed
 
     def title(self):
         return f"Corrections · {SiteSettings.load().publication_name}"
@@ -52,7 +55,7 @@ class CorrectionsFeed(Feed):
         return public_corrections()[:FEED_SIZE]
 
     def item_title(self, item):
-        return f"{item.get_kind_display()}: {item.article.headline}"
+        return f"{item.get_kind_display()}: {curly(item.article.headline)}"
 
     def item_description(self, item):
         return item.text

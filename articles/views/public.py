@@ -187,7 +187,7 @@ class TagView(PublicListView):
         return super().get_queryset().filter(tags=self.tag)
 
     def get_heading(self):
-        return f"Tagged: {self.tag.name}"
+        return f"Stories about {self.tag.name}"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
