@@ -23,3 +23,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def intake_server(settings):
+    """A local HTTP server for intake, its host allowlisted (STANDFIRST_INTAKE_ALLOWED_HOSTS)."""
+    from tests.intake_server import IntakeServer
+
+    settings.STANDFIRST_INTAKE_ALLOWED_HOSTS = ["127.0.0.1"]
+    with IntakeServer() as server:
+        yield server

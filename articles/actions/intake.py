@@ -103,7 +103,9 @@ def import_record(actor, record, *, publish=False, replace_published=False):
             _record(actor, article, record)
         latest = article.source_snapshots.first()
         if latest is None or latest.sha256 != SourceSnapshot.digest(record.source_text):
-            SourceSnapshot.objects.create(article=article, text=record.source_text)
+            SourceSnapshot.objects.create(
+                article=article, text=record.source_text, media_type=record.media_type
+            )
         article.callouts.add(*(Callout.objects.get_or_create(text=t)[0] for t in record.promos))
 
     article_actions.save(

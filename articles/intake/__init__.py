@@ -4,10 +4,14 @@ One parser module per format (articles.plaintext via `text`, `page` for HTML, `n
 `newsml`), `fetch` for URLs; articles.actions.intake turns the record into a draft.
 """
 
+import dataclasses
+
 from articles import plaintext
 from articles.intake import newsml, ninjs, page
-from articles.intake.fetch import MAX_BYTES
+from articles.intake.fetch import MAX_BYTES, MEDIA_TYPES, FetchRefused, fetch
 from articles.intake.record import ImportRefused, IntakeRecord
+
+__all__ = ["FetchRefused", "ImportRefused", "IntakeRecord", "format_of", "from_url", "read"]
 
 FORMATS = {
     "text": "Plain text",
@@ -46,6 +50,18 @@ def read(data, kind, *, url="", charset=""):
     if kind == "newsml":
         return newsml.parse(text)
     raise ImportRefused(f"Unknown format {kind!r}.")
+
+
+def from_url(url):
+    """The original at `url`, fetched (articles.intake.fetch) and read by its content type;
+    the URL it was fetched from is its original URL when the document names none."""
+    fetched = fetch(url)
+    record = read(
+        fetched.data, MEDIA_TYPES[fetched.media_type], url=fetched.url, charset=fetched.charset
+    )
+    if not record.original_url:
+        record = dataclasses.replace(record, original_url=fetched.url)
+    return record
 
 
 def from_plaintext(text):

@@ -2,8 +2,8 @@
 
 2.x carries lists (`headlines`, `descriptions`, `bodies`, `rightsinfo`); 1.x flat fields
 (`headline`, `description_text`, `body_html`, `byline`). The publisher is the item's
-`copyrightholder`; the licence its `usageterms` or linked rights; the lead image the first
-picture association with its `by` as the credit.
+`copyrightholder`; the licence its `usageterms` or linked rights; the GUID its `uri`; the
+lead image the first picture association with its `by` as the credit.
 """
 
 import json
@@ -44,7 +44,7 @@ def parse(text):
         media_type="application/json",
         publisher=one_line(item.get("copyrightholder"), 120),
         byline=one_line(item.get("by") or item.get("byline"), 300),
-        original_url=_http(item.get("uri")),
+        original_url=_canonical(item.get("links")),
         guid=one_line(item.get("uri") or item.get("guid"), 300),
         original_published_at=moment(item.get("firstcreated") or item.get("contentcreated")),
         original_updated_at=moment(item.get("versioncreated")),
@@ -94,6 +94,16 @@ def _picture(associations):
         href = hrefs[0]["href"] if hrefs else assoc.get("uri", "")
         return {"href": href, "by": assoc.get("by") or assoc.get("byline") or ""}
     return {}
+
+
+def _canonical(links):
+    """ninjs 2.x: the link to the item's web page (rel canonical); the `uri` is an
+    identifier, not a page, so it is the GUID only."""
+    for link in links if isinstance(links, list) else ():
+        rel = link.get("rel") if isinstance(link, dict) else None
+        if rel in ("canonical", "self", "alternate") and (url := _http(link.get("href"))):
+            return url
+    return ""
 
 
 def _http(value):

@@ -7,6 +7,8 @@ JSON-LD article, Open Graph / article: tags, <link rel> and <meta> tags, trafila
 Nothing is guessed: a field no source states stays empty.
 """
 
+from urllib.parse import urlsplit
+
 import extruct
 import lxml.html
 import trafilatura
@@ -52,7 +54,7 @@ def parse(text, url=""):
         source_text=text,
         media_type="text/html",
         publisher=one_line(
-            _name(ld.get("publisher")) or og.get("og:site_name") or meta.sitename, 120
+            _name(ld.get("publisher")) or og.get("og:site_name") or _site(meta, url), 120
         ),
         byline=one_line(
             _names(ld.get("author"))
@@ -86,6 +88,13 @@ class _Nothing:
 
     def __getattr__(self, name):
         return ""
+
+
+def _site(meta, url):
+    """trafilatura's site name, unless it only repeats the host it was fetched from."""
+    host = urlsplit(url).netloc.lower()
+    name = meta.sitename or ""
+    return "" if name.lower() in {host, host.removeprefix("www.")} else name
 
 
 def _structured(text, url):

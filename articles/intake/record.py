@@ -10,7 +10,7 @@ from datetime import datetime, time
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from articles.plaintext import ImportRefused
+from articles.plaintext import ImportRefused, unescape_markdown
 
 __all__ = ["ImportRefused", "IntakeRecord", "moment", "one_line"]
 
@@ -35,7 +35,11 @@ class IntakeRecord:
     image_credit: str = ""
 
     def check(self):
-        """Refuse a record our article cannot hold, with the reason for the editor."""
+        """Refuse a record our article cannot hold, with the reason for the editor. A source
+        that states no standfirst has its first paragraph taken as one (as in plain text)."""
+        first, _, rest = self.body.partition("\n\n")
+        if not self.standfirst and rest and len(first) <= 600 and not first.startswith("#"):
+            self.standfirst, self.body = unescape_markdown(first.removeprefix("- ")), rest
         if not self.headline:
             raise ImportRefused("The document has no headline.")
         if len(self.headline) > 200:

@@ -134,6 +134,9 @@ class SourceSnapshot(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_snapshots")
     text = models.TextField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
+    media_type = models.CharField(
+        max_length=100, default="text/plain", editable=False, help_text="The source's format."
+    )
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
     redacted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
