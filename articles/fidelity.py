@@ -15,6 +15,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from articles import intake
+from articles.intake.fetch import MEDIA_TYPES
 from articles.plaintext import ImportRefused, parse
 
 QUOTE = "quote"
@@ -150,12 +152,24 @@ def unmarkdown(text):
 
 def copy_paragraphs(article):
     """Our current copy: headline, standfirst and body paragraphs, as plain text."""
-    body = [p.strip() for p in re.split(r"\n\s*\n", unmarkdown(article.body)) if p.strip()]
-    return [article.headline, article.standfirst, *(" ".join(p.split()) for p in body)]
+    return [article.headline, article.standfirst, *_body_paragraphs(article.body)]
 
 
-def source_paragraphs(text):
-    """The snapshot's story parts, without the source site's trailer."""
+def _body_paragraphs(markdown):
+    body = [p.strip() for p in re.split(r"\n\s*\n", unmarkdown(markdown)) if p.strip()]
+    return [" ".join(p.split()) for p in body]
+
+
+def source_paragraphs(text, media_type="text/plain"):
+    """The snapshot's story parts, without the source site's trailer; a page, ninjs or
+    NewsML-G2 snapshot is read again by its intake parser (articles.intake), so the
+    comparison is with the story it held, not its markup."""
+    if media_type in MEDIA_TYPES and MEDIA_TYPES[media_type] != "text":
+        try:
+            record = intake.read(text.encode("utf-8"), MEDIA_TYPES[media_type])
+        except ImportRefused:
+            return [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+        return [record.headline, record.standfirst, *_body_paragraphs(record.body)]
     try:
         parsed = parse(text)
     except ImportRefused:
@@ -290,7 +304,7 @@ def article_changes(article):
     snapshot = article.source_snapshots.first() if article.pk else None
     if snapshot is None:
         return []
-    return compare(source_paragraphs(snapshot.text), copy_paragraphs(article))
+    return compare(source_paragraphs(snapshot.text, snapshot.media_type), copy_paragraphs(article))
 
 
 def fidelity_problems(article):

@@ -1,8 +1,9 @@
 """The one path from Markdown to HTML: Python-Markdown, then an nh3 allowlist.
 
 Article bodies (on save), callouts and the admin's live preview all call render(),
-so what an editor previews is byte for byte what a reader gets. Nothing else in
-the project may mark HTML as safe.
+so what an editor previews is byte for byte what a reader gets; intake passes every
+incoming HTML through sanitise(), render's last step. Nothing else in the project may
+mark HTML as safe.
 
 Python-Markdown is quadratic (or recursive) on a few constructs: every unmatched `[` or
 unclosed `](` makes it scan to the end of the paragraph, every raw-HTML tag left open
@@ -149,7 +150,12 @@ def render(text):
     text = xmltext.clean(text)
     check_limits(text)
     html = md.markdown(text, extensions=EXTENSIONS, output_format="html")
-    html = _H1.sub(r"<\1h2", html)
+    return sanitise(_H1.sub(r"<\1h2", html))
+
+
+def sanitise(html):
+    """HTML reduced to the allowlist: the last step of render(), and the first for any HTML
+    that comes in from outside (articles.intake.body)."""
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

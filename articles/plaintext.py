@@ -19,6 +19,7 @@ _PROMO = re.compile(r"^[*•]\s+(?P<text>.+)$")
 _INLINE_MARKUP = re.compile(r"([\\`*_\[\]])")
 _BLOCK_START = re.compile(r"^(\s*)([#>]|[-+](?=\s))")
 _NUMBERED = re.compile(r"^(\s*\d+)([.)])(?=\s)")
+_ESCAPED = re.compile(r"\\([\\`*_\[\]#>+.)-])")
 
 
 class ImportRefused(ValueError):
@@ -44,6 +45,11 @@ def escape_markdown(text):
     text = _INLINE_MARKUP.sub(r"\\\1", text).replace("<", "&lt;")
     text = _BLOCK_START.sub(r"\1\\\2", text)
     return _NUMBERED.sub(r"\1\\\2", text)
+
+
+def unescape_markdown(text):
+    """escape_markdown() undone: a paragraph of ours back to the plain text it was."""
+    return _ESCAPED.sub(r"\1", text).replace("&lt;", "<")
 
 
 def decode(data):

@@ -42,3 +42,13 @@ def pytest_terminal_summary(terminalreporter):
         TRIED = fuzz.TRIED
         tried = ", ".join(f"{name}: {count}" for name, count in sorted(TRIED.items()))
         terminalreporter.write_line(f"fuzzer inputs tried: {sum(TRIED.values())} ({tried})")
+
+
+@pytest.fixture
+def intake_server(settings):
+    """A local HTTP server for intake, its host allowlisted (STANDFIRST_INTAKE_ALLOWED_HOSTS)."""
+    from tests.intake_server import IntakeServer
+
+    settings.STANDFIRST_INTAKE_ALLOWED_HOSTS = ["127.0.0.1"]
+    with IntakeServer() as server:
+        yield server

@@ -1,80 +1,97 @@
-"""Taking a story in: a parsed article (articles.plaintext) becomes an article with its
-republication record and an immutable snapshot of the source, through the same save as
-every other change, so every gate applies. Re-importing the same story updates it.
+"""Taking a story in: an IntakeRecord (articles.intake, whatever the format) becomes a
+draft article with its republication record and an immutable snapshot of the source,
+through the same save as every other change, so every gate applies.
+
+A re-import of the same source (same original URL, same GUID, same bytes, or the same
+headline from the same publisher) updates that article instead of making a second one; a
+published article is never changed by a re-import unless the caller says so (the
+import_article command, run by an operator, does).
 """
 
+import re
+
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles import xmltext
 from articles.actions import articles as article_actions
 from articles.actions import republication as republication_actions
+from articles.actions.base import Refused, require
 from articles.models import Article, Callout, Republication, SourceSnapshot
 
 # What a licence may be called, and the edits each allows by default.
 _LICENCES = {
     "cc by": Republication.Licence.CC_BY,
-    "cc-by": Republication.Licence.CC_BY,
     "cc by-nd": Republication.Licence.CC_BY_ND,
-    "cc-by-nd": Republication.Licence.CC_BY_ND,
     "cc by-nc-nd": Republication.Licence.CC_BY_NC_ND,
-    "cc-by-nc-nd": Republication.Licence.CC_BY_NC_ND,
     "permission": Republication.Licence.PERMISSION,
     "written permission": Republication.Licence.PERMISSION,
 }
 _DEFAULT_EDITS = {Republication.Licence.CC_BY: Republication.Edits.ANY}
+_CC_URL = re.compile(r"^https?://(?:www\.)?creativecommons\.org/licenses/([a-z-]+)(?:/|$)")
+_VERSION = re.compile(r"\s+\d\.\d$")
 
 
 def licence_choice(text):
-    """A licence as written ("CC BY-ND") as (choice, permission reference); unknown terms
-    are "other", with the text kept as the reference."""
+    """A licence as stated ("CC BY-ND", "CC BY 4.0", a creativecommons.org licence URL) as
+    (choice, permission reference); other terms are "other", the text kept as reference."""
     key = " ".join(text.lower().split())
+    if match := _CC_URL.match(key):
+        key = "cc " + match[1]
+    key = _VERSION.sub("", key.replace("cc-", "cc ", 1))
     if key in _LICENCES:
         return _LICENCES[key], ""
     return Republication.Licence.OTHER, text
 
 
-def same_story(headline, publisher):
-    """The article an earlier import of this story made, if any: same headline slug and
-    the same source publication (or none)."""
-    articles = Article.objects.filter(slug=slugify(headline)[:200])
-    if publisher:
-        articles = articles.filter(republication__publisher=publisher)
+def same_story(record):
+    """The article an earlier import of this source made, if any: the same original URL,
+    GUID or snapshot bytes, else the same headline slug from the same publication."""
+    same = Q(source_snapshots__sha256=SourceSnapshot.digest(record.source_text))
+    if record.original_url:
+        same |= Q(republication__original_url=record.original_url)
+    if record.guid:
+        same |= Q(republication__source_guid=record.guid)
+    found = Article.objects.filter(same).order_by("id").first()
+    if found is not None:
+        return found
+    articles = Article.objects.filter(slug=slugify(record.headline)[:200])
+    if record.publisher:
+        articles = articles.filter(republication__publisher=record.publisher)
     else:
         articles = articles.filter(republication__isnull=True)
     return articles.order_by("id").first()
 
 
-def import_article(
-    actor,
-    parsed,
-    *,
-    source_name="",
-    source_url="",
-    licence="",
-    publish=False,
-    original_published_at=None,
-    source_text=None,
-):
-    """Create or update the article for a parsed story; returns (article, created).
+def import_record(actor, record, *, publish=False, replace_published=False):
+    """Create or update the article for an intake record; returns (article, created).
 
-    A republished piece (one with a source publication) gets its republication record
-    (search policy: noindex plus canonical) and, when `source_text` is given, a snapshot.
-    Raises ValidationError for a story our fields cannot hold, and the actions' Refused
-    for a change the gates or the actor's role do not allow; nothing is stored then.
+    A record with a publisher is a republication: only those who may record one (editors)
+    may take it in, and it gets its republication record (search policy: noindex plus
+    canonical). Raises the actions' Refused for what the role, the gates or a published
+    article do not allow, ValidationError for a story our fields cannot hold; nothing is
+    stored then.
     """
-    # Text from outside loses what XML cannot carry before anything reads it (articles.xmltext);
-    # the snapshot's digest is then the digest of the text it stores.
-    source_name, source_url, licence = map(xmltext.clean, (source_name, source_url, licence))
-    source_text = xmltext.clean(source_text)
-    publisher = source_name or parsed.source_name
-    article = same_story(parsed.headline, publisher) or Article(slug=slugify(parsed.headline)[:200])
+    if record.publisher:
+        require(
+            actor,
+            "articles.add_article",
+            "articles.add_republication",
+            message="Only editors may republish an article.",
+        )
+    article = same_story(record) or Article(slug=slugify(record.headline)[:200])
     created = article._state.adding
-    article.headline = parsed.headline
-    article.standfirst = parsed.standfirst
-    article.body = parsed.body
-    article.comments_closed = parsed.comments_closed
-    if publisher:
+    if not created and article.status == Article.Status.PUBLISHED and not replace_published:
+        raise Refused(
+            f"This source was already imported as “{article.headline}” (#{article.pk}), "
+            "which is published: a re-import never changes a published article. Nothing "
+            "was stored; open the article to edit or correct it."
+        )
+    article.headline = record.headline
+    article.standfirst = record.standfirst
+    article.body = record.body
+    article.comments_closed = record.comments_closed
+    if record.publisher:
         article.work_type = Article.WorkType.REPUBLISHED
     if publish:
         article.status = Article.Status.PUBLISHED
@@ -82,13 +99,14 @@ def import_article(
     article.full_clean()
 
     def relations():
-        if publisher:
-            _record(actor, article, publisher, source_url, licence, original_published_at)
-        if source_text is not None:
-            latest = article.source_snapshots.first()
-            if latest is None or latest.sha256 != SourceSnapshot.digest(source_text):
-                SourceSnapshot.objects.create(article=article, text=source_text)
-        article.callouts.add(*(Callout.objects.get_or_create(text=t)[0] for t in parsed.promos))
+        if record.publisher:
+            _record(actor, article, record)
+        latest = article.source_snapshots.first()
+        if latest is None or latest.sha256 != SourceSnapshot.digest(record.source_text):
+            SourceSnapshot.objects.create(
+                article=article, text=record.source_text, media_type=record.media_type
+            )
+        article.callouts.add(*(Callout.objects.get_or_create(text=t)[0] for t in record.promos))
 
     article_actions.save(
         actor,
@@ -101,15 +119,25 @@ def import_article(
     return article, created
 
 
-def _record(actor, article, publisher, url, licence, original_published_at):
-    """The republication record, filled with what the file and the caller tell us."""
-    record = article.republication_record or Republication(article=article)
-    record.publisher = publisher
-    if url:
-        record.original_url = url
-    if original_published_at:
-        record.original_published_at = original_published_at
-    if licence:
-        record.licence, record.permission_reference = licence_choice(licence)
-        record.allowed_edits = _DEFAULT_EDITS.get(record.licence, Republication.Edits.NONE)
-    return republication_actions.record(actor, record)
+def _record(actor, article, record):
+    """The republication record, filled with what the source states (and nothing else)."""
+    republication = article.republication_record or Republication(article=article)
+    republication.publisher = record.publisher
+    found = {
+        "original_url": record.original_url,
+        "original_published_at": record.original_published_at,
+        "original_updated_at": record.original_updated_at,
+        "original_byline": record.byline,
+        "source_guid": record.guid,
+        "lead_image_url": record.image_url,
+        "lead_image_credit": record.image_credit,
+    }
+    for name, value in found.items():
+        if value:
+            setattr(republication, name, value)
+    if record.licence:
+        republication.licence, republication.permission_reference = licence_choice(record.licence)
+        republication.allowed_edits = _DEFAULT_EDITS.get(
+            republication.licence, Republication.Edits.NONE
+        )
+    return republication_actions.record(actor, republication)

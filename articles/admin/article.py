@@ -20,6 +20,7 @@ from articles.actions import EditConflict, GateClosed, Override, Refused, redact
 from articles.actions import articles as article_actions
 from articles.actions import previews as preview_actions
 from articles.actions import republication as republication_actions
+from articles.admin import intake as intake_admin
 from articles.admin.base import ActionAdmin, RefusalForm, refusal_of
 from articles.admin.comments import CommentInline, comment_counts
 from articles.models import (
@@ -498,6 +499,7 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
         info = self.opts.app_label, self.opts.model_name
         view = self.admin_site.admin_view
         return [
+            path("republish/", view(self.republish_view), name="{}_{}_republish".format(*info)),
             path(
                 "<path:object_id>/revisions/",
                 view(self.revisions_view),
@@ -510,6 +512,14 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def republish_view(self, request):
+        return intake_admin.republish_view(self, request)
+
+    def changelist_view(self, request, extra_context=None):
+        may_republish = request.user.has_perms(intake_admin.PERMISSIONS)
+        extra_context = {"may_republish": may_republish, **(extra_context or {})}
+        return super().changelist_view(request, extra_context)
 
     def _article_or_403(self, request, object_id, *, change=False):
         article = get_object_or_404(self.get_queryset(request), pk=object_id)

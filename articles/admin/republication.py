@@ -29,7 +29,7 @@ class SourceSnapshotAdmin(RecordAdmin):
 
     list_display = ["article", "sha256", "imported_at", "redacted_at"]
     search_fields = ["article__headline", "sha256"]
-    readonly_fields = ["article", "text", "sha256", "imported_at", "redacted_at"]
+    readonly_fields = ["article", "text", "sha256", "media_type", "imported_at", "redacted_at"]
 
 
 @admin.register(SealedSource)

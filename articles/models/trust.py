@@ -48,6 +48,22 @@ class Republication(models.Model):
     original_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="When the publisher last updated it, if they did."
     )
+    original_byline = models.CharField(
+        max_length=300, blank=True, help_text="The byline as the original states it."
+    )
+    source_guid = models.CharField(
+        max_length=300,
+        blank=True,
+        db_index=True,
+        help_text="The source's own identifier (a ninjs uri, a NewsML-G2 guid): "
+        "a re-import with the same one updates this article.",
+    )
+    lead_image_url = HttpsURLField(
+        max_length=500, blank=True, help_text="The original's lead image, as the source gives it."
+    )
+    lead_image_credit = models.CharField(
+        max_length=300, blank=True, help_text="The lead image's credit, as the source states it."
+    )
     licence = models.CharField(max_length=20, choices=Licence, default=Licence.OTHER)
     permission_reference = models.CharField(
         max_length=300,
@@ -118,6 +134,9 @@ class SourceSnapshot(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_snapshots")
     text = models.TextField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
+    media_type = models.CharField(
+        max_length=100, default="text/plain", editable=False, help_text="The source's format."
+    )
     imported_at = models.DateTimeField(default=timezone.now, editable=False)
     redacted_at = models.DateTimeField(null=True, blank=True, editable=False)
 

@@ -1,9 +1,11 @@
 """manage.py import_article FILE: bring a plain-text article into Standfirst.
 
 A thin command over the intake action (articles.actions.intake), acting as the system
-actor "import_article": every gate applies, and a refusal stores nothing.
+actor "import_article": every gate applies, and a refusal stores nothing. Run by an
+operator, a re-import also updates an article already published (the admin's refuses).
 """
 
+import dataclasses
 from datetime import datetime, time
 from pathlib import Path
 
@@ -13,9 +15,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from articles.actions import Refused
-from articles.actions.intake import import_article
+from articles.actions.intake import import_record
 from articles.actors import SystemActor
-from articles.plaintext import ImportRefused, decode, parse
+from articles.intake import ImportRefused, from_plaintext
+from articles.plaintext import decode
 
 IMPORTER = SystemActor("import_article")
 
@@ -46,16 +49,16 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {file}: {exc.strerror}") from exc
         try:
-            text = decode(data)
-            article, created = import_article(
-                IMPORTER,
-                parse(text),
-                source_name=source,
-                source_url=source_url,
-                licence=licence,
-                publish=publish,
-                original_published_at=original_published_at,
-                source_text=text,
+            record = from_plaintext(decode(data))
+            given = {
+                "publisher": source,
+                "original_url": source_url,
+                "licence": licence,
+                "original_published_at": original_published_at,
+            }
+            record = dataclasses.replace(record, **{k: v for k, v in given.items() if v})
+            article, created = import_record(
+                IMPORTER, record, publish=publish, replace_published=True
             )
         except ImportRefused as exc:
             raise CommandError(f"{file}: {exc} Nothing was imported.") from exc

@@ -1,0 +1,159 @@
+"""Fetching an original from the web, safely: the one way intake reaches the network.
+
+Only http and https. The host is resolved first and every address checked: private,
+loopback, link-local, multicast, reserved and unspecified addresses are refused (SSRF),
+unless the host is named in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS. The connection goes
+to the address that was checked (no second lookup to rebind). Each redirect target is
+checked the same way, up to MAX_REDIRECTS; connect and read timeouts, a size cap and a
+content-type check apply to every response.
+"""
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from dataclasses import dataclass
+from urllib.parse import urljoin, urlsplit
+
+from django.conf import settings
+
+CONNECT_TIMEOUT = 5
+READ_TIMEOUT = 10
+MAX_BYTES = 5_000_000
+MAX_REDIRECTS = 5
+USER_AGENT = "Standfirst-intake/1 (+republishing with attribution)"
+# What a URL import may receive, and which parser reads it.
+MEDIA_TYPES = {
+    "text/html": "html",
+    "application/xhtml+xml": "html",
+    "application/json": "ninjs",
+    "application/ld+json": "ninjs",
+    "application/xml": "newsml",
+    "text/xml": "newsml",
+    "application/vnd.iptc.g2.newsitem+xml": "newsml",
+    "text/plain": "text",
+}
+
+
+class FetchRefused(ValueError):
+    """The URL may not be fetched, or what came back is not a document we take."""
+
+
+@dataclass
+class Fetched:
+    url: str  # after redirects
+    media_type: str
+    charset: str
+    data: bytes
+
+
+def fetch(url):
+    """GET `url` within the limits above; raises FetchRefused with the reason."""
+    for _ in range(MAX_REDIRECTS + 1):
+        response, connection = _get(url)
+        try:
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.getheader("Location")
+                if not location:
+                    raise FetchRefused(f"{url} redirects without saying where.")
+                url = urljoin(url, location)
+                continue
+            if response.status != 200:
+                raise FetchRefused(f"{url} answered {response.status} {response.reason}.")
+            return _read(url, response)
+        finally:
+            connection.close()
+    raise FetchRefused(f"The URL redirects more than {MAX_REDIRECTS} times.")
+
+
+def check_address(host, port):
+    """The address to connect to for `host`, or FetchRefused when it is not public."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as exc:
+        raise FetchRefused(f"The host {host} cannot be found.") from exc
+    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    if host.lower() not in {h.lower() for h in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS}:
+        for address in addresses:
+            if not address.is_global or address.is_multicast:
+                raise FetchRefused(
+                    f"The host {host} is a private or local address ({address}): "
+                    "intake fetches only public web sites."
+                )
+    return str(addresses[0])
+
+
+def _get(url):
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused("Only http:// and https:// URLs can be fetched.")
+    if parts.username or parts.password:
+        raise FetchRefused("A URL with a user name or password is refused.")
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = check_address(parts.hostname, port)
+    if parts.scheme == "https":
+        connection = _PinnedHTTPS(parts.hostname, address, port, timeout=CONNECT_TIMEOUT)
+    else:
+        connection = _PinnedHTTP(parts.hostname, address, port, timeout=CONNECT_TIMEOUT)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    try:
+        connection.request(
+            "GET",
+            path,
+            headers={"User-Agent": USER_AGENT, "Accept": ", ".join(MEDIA_TYPES)},
+        )
+        connection.sock.settimeout(READ_TIMEOUT)
+        return connection.getresponse(), connection
+    except (OSError, http.client.HTTPException) as exc:
+        connection.close()
+        raise FetchRefused(f"{parts.hostname} could not be reached ({exc}).") from exc
+
+
+def _read(url, response):
+    media_type, _, params = (response.getheader("Content-Type") or "").partition(";")
+    media_type = media_type.strip().lower()
+    if media_type not in MEDIA_TYPES:
+        raise FetchRefused(
+            f"{url} sent {media_type or 'no content type'}, not an article "
+            "(HTML, ninjs JSON, NewsML-G2 XML or plain text)."
+        )
+    length = response.getheader("Content-Length")
+    if length and length.isdigit() and int(length) > MAX_BYTES:
+        raise FetchRefused(f"The document is larger than {MAX_BYTES:,} bytes.")
+    try:
+        data = response.read(MAX_BYTES + 1)
+    except (OSError, http.client.HTTPException) as exc:
+        raise FetchRefused(f"Reading {url} failed ({exc}).") from exc
+    if len(data) > MAX_BYTES:
+        raise FetchRefused(f"The document is larger than {MAX_BYTES:,} bytes.")
+    charset = ""
+    for param in params.split(";"):
+        key, _, value = param.partition("=")
+        if key.strip().lower() == "charset":
+            charset = value.strip().strip('"')
+    return Fetched(url=url, media_type=media_type, charset=charset, data=data)
+
+
+class _PinnedHTTP(http.client.HTTPConnection):
+    """An HTTP connection to the address that was checked, naming the host in Host:."""
+
+    def __init__(self, host, address, port, **kwargs):
+        super().__init__(host, port, **kwargs)
+        self.address = address
+
+    def connect(self):
+        self.sock = socket.create_connection((self.address, self.port), self.timeout)
+
+
+class _PinnedHTTPS(http.client.HTTPSConnection):
+    """As _PinnedHTTP, with TLS verified against the host name (SNI)."""
+
+    def __init__(self, host, address, port, **kwargs):
+        super().__init__(host, port, context=ssl.create_default_context(), **kwargs)
+        self.address = address
+
+    def connect(self):
+        sock = socket.create_connection((self.address, self.port), self.timeout)
+        self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
