@@ -2,6 +2,7 @@
 can never break a feed, sitemap or page: typed into every text field of the admin's forms
 and handed to the importer, then every feed, sitemap and page is fetched and parsed."""
 
+import dataclasses
 import io
 import re
 import urllib.parse
@@ -13,8 +14,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from articles import xmltext
-from articles.actions.intake import import_article
+from articles.actions.intake import import_record
 from articles.actors import SystemActor
+from articles.intake import from_plaintext
 from articles.models import (
     Article,
     Author,
@@ -26,7 +28,6 @@ from articles.models import (
     SiteSettings,
     Tag,
 )
-from articles.plaintext import parse
 from tests.admin_forms import form_data
 from tests.factories import make_article, make_comment
 from tests.test_admin import article_form
@@ -136,12 +137,9 @@ def test_nasty_text_is_removed_on_input_and_every_feed_sitemap_and_page_parses(
         call_command("import_article", str(file), stdout=io.StringIO())
     assert Article.objects.count() == 1
     # ... and text handed to intake by a caller (a feed, an API) is stored clean.
-    imported, _ = import_article(
-        SystemActor("intake test"),
-        parse(f"Imported {BAD}story\n\nStand {BAD}first.\n\nBody {NASTY} text.\n"),
-        source_name=f"Partner {NASTY}",
-        publish=True,
-    )
+    record = from_plaintext(f"Imported {BAD}story\n\nStand {BAD}first.\n\nBody {NASTY} text.\n")
+    record = dataclasses.replace(record, publisher=f"Partner {NASTY}")
+    imported, _ = import_record(SystemActor("intake test"), record, publish=True)
 
     for model in (SiteSettings, Section, Tag, Author, Helpline, PolicyPage, Callout, Article,
                   Correction):  # fmt: skip
