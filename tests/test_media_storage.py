@@ -19,7 +19,7 @@ from pathlib import Path
 import boto3
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -347,3 +347,82 @@ def test_a_restore_into_a_site_with_content_writes_no_object(admin_client, bucke
 def test_deleting_a_missing_name_is_quiet(storage):
     uploads.delete_files(["never-stored.jpg", ""])
     assert held() == []
+
+
+@pytest.fixture
+def bucket_down(bucket, settings, s3_endpoint):
+    """The bucket's settings, pointed at a port where nothing answers."""
+    dead = f"http://127.0.0.1:{free_port()}"
+    options = {**settings.STORAGES["default"]["OPTIONS"], "endpoint_url": dead}
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": options},
+    }
+    return bucket
+
+
+def test_with_the_bucket_unreachable_an_upload_is_refused_with_a_message(admin_client, bucket_down):
+    add = reverse("admin:articles_article_add")
+    data = form_data(
+        admin_client.get(add),
+        headline="Flood defences",
+        slug="flood-defences",
+        standfirst="The river rose.",
+        body="Para.",
+        hero_alt="Sandbags",
+        hero_image=SimpleUploadedFile("photo.jpg", jpeg(), content_type="image/jpeg"),
+    )
+    response = admin_client.post(add, data)
+    assert response.status_code == 200
+    assert "The image store cannot be reached" in response.content.decode()
+    assert not Article.objects.exists() and not ImageRendition.objects.exists()
+    assert in_bucket(bucket_down) == []
+
+
+def test_with_the_bucket_unreachable_an_inline_upload_answers_503(admin_client, bucket_down):
+    upload = SimpleUploadedFile("chart.jpg", jpeg(900, 600), content_type="image/jpeg")
+    response = admin_client.post(
+        "/markdownx/upload/", {"image": upload}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 503
+    assert "cannot be reached" in response.json()["image"][0]
+    assert not ImageRendition.objects.exists()
+
+
+def test_with_the_bucket_gone_pages_still_render(admin_client, client, bucket, settings):
+    article = make_article(headline="Flood defences")
+    article = post_hero(admin_client, jpeg(), article=article)
+    s3, name = bucket
+    for key in in_bucket(bucket):
+        s3.delete_object(Bucket=name, Key=key)
+    s3.delete_bucket(Bucket=name)
+    response = client.get(article.get_absolute_url())
+    assert response.status_code == 200  # URLs are built, not fetched: readers never wait
+    assert f'<img src="{settings.MEDIA_URL}hero/' in response.content.decode()
+
+
+def test_a_storage_failing_midway_leaves_no_rendition_behind(admin_client, storage, monkeypatch):
+    backend = storages["default"]  # the object behind default_storage, for this test
+    real_save = backend.save
+    calls = []
+
+    def fail_on_the_fourth(name, content, *args, **kwargs):
+        calls.append(name)
+        if len(calls) == 4:
+            raise OSError("No space left on device")
+        return real_save(name, content, *args, **kwargs)
+
+    monkeypatch.setattr(backend, "save", fail_on_the_fourth)
+    add = reverse("admin:articles_article_add")
+    data = form_data(
+        admin_client.get(add),
+        headline="Flood defences",
+        slug="flood-defences",
+        standfirst="The river rose.",
+        body="Para.",
+        hero_alt="Sandbags",
+        hero_image=SimpleUploadedFile("photo.jpg", jpeg(), content_type="image/jpeg"),
+    )
+    response = admin_client.post(add, data)
+    assert "The image store cannot be reached" in response.content.decode()
+    assert len(calls) == 4 and held() == [] and not Article.objects.exists()

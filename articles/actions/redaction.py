@@ -149,8 +149,10 @@ def _copy_images(articles, substitute):
         for name in _images_named(articles, substitute):
             stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             copies[name] = uploads.copy_image(name, substitute(stem, slug=True))
-    except BaseException:
-        uploads.delete_files(n for new, r in copies.values() for n in [new, *_names(r)])
+    except BaseException as exc:
+        uploads.remove_quietly(n for new, r in copies.values() for n in [new, *_names(r)])
+        if isinstance(exc, uploads.StorageUnavailable):
+            raise Refused(f"Nothing was redacted. {exc}") from exc
         raise
     return copies
 
