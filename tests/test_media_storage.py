@@ -5,7 +5,6 @@ The bucket is real S3 API: moto's standalone server on 127.0.0.1, started once p
 each test gets a fresh bucket, configured by cms/settings.py's own S3 branch.
 """
 
-import importlib.util
 import io
 import json
 import re
@@ -30,10 +29,10 @@ from articles.backup import content_models, stored_names
 from articles.models import Article, ImageRendition
 from tests.admin_forms import form_data
 from tests.factories import make_article
+from tests.fresh_settings import settings_with
 from tests.test_security_backup import sign_again
 
 pytestmark = pytest.mark.django_db
-SETTINGS_FILE = Path(__file__).resolve().parent.parent / "cms" / "settings.py"
 WHO = "Kerry Sandal"
 
 
@@ -65,16 +64,6 @@ def s3_endpoint():
     yield f"http://127.0.0.1:{port}"
     server.terminate()
     server.wait(timeout=10)
-
-
-def settings_with(environ, monkeypatch):
-    """cms/settings.py evaluated afresh with these environment variables."""
-    for name, value in environ.items():
-        monkeypatch.setenv(name, value)
-    spec = importlib.util.spec_from_file_location("settings_under_test", SETTINGS_FILE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 S3_ENV = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}

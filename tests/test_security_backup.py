@@ -50,6 +50,7 @@ from tests.factories import (
     make_staff,
     make_tag,
 )
+from tests.fresh_settings import settings_with
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -467,3 +468,18 @@ def test_the_old_command_names_are_aliases(alias, name):
 
     old, new = load_command_class("articles", alias), load_command_class("articles", name)
     assert isinstance(old, type(new))
+
+
+def test_production_has_no_backup_key_unless_given_and_local_derives_one(monkeypatch):
+    production = {
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "p" * 60,
+        "DJANGO_ALLOWED_HOSTS": "news.example.org",
+    }
+    monkeypatch.delenv("STANDFIRST_BACKUP_KEY", raising=False)
+    assert settings_with(production, monkeypatch).STANDFIRST_BACKUP_KEY == ""
+    given = settings_with({**production, "STANDFIRST_BACKUP_KEY": "k" * 64}, monkeypatch)
+    assert given.STANDFIRST_BACKUP_KEY == "k" * 64
+    monkeypatch.delenv("STANDFIRST_BACKUP_KEY")
+    local = settings_with({"DJANGO_ENV": "local", "DJANGO_SECRET_KEY": "s" * 60}, monkeypatch)
+    assert len(local.STANDFIRST_BACKUP_KEY) == 64 and "s" * 60 not in local.STANDFIRST_BACKUP_KEY
