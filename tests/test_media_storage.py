@@ -415,3 +415,51 @@ def test_a_storage_failing_midway_leaves_no_rendition_behind(admin_client, stora
     response = admin_client.post(add, data)
     assert "The image store cannot be reached" in response.content.decode()
     assert len(calls) == 4 and held() == [] and not Article.objects.exists()
+
+
+def inline_upload(admin_client, name):
+    upload = SimpleUploadedFile(name, jpeg(900, 600), content_type="image/jpeg")
+    response = admin_client.post(
+        "/markdownx/upload/", {"image": upload}, headers={"x-requested-with": "XMLHttpRequest"}
+    )
+    assert response.status_code == 200, response.content
+    return response.json()["image_code"]
+
+
+def test_an_inline_image_is_stored_and_shown_with_its_renditions(
+    admin_client, client, storage, settings
+):
+    code = inline_upload(admin_client, "chart.jpg")
+    assert code == f"![]({settings.MEDIA_URL}inline/chart.jpg)"
+    assert "inline/chart-480w.webp" in held()
+    article = make_article(body=f"Intro.\n\n![A chart of rising rents]({code[4:-1]})")
+    page = client.get(article.get_absolute_url()).content.decode()
+    webp = default_storage.url("inline/chart-480w.webp")
+    assert f'<picture><source type="image/webp" srcset="{webp} 480w' in page
+    assert 'width="900" height="600" alt="A chart of rising rents" loading="lazy"' in page
+
+
+def test_a_redaction_renames_an_inline_image_in_the_body(
+    admin_client, client, storage, settings, django_capture_on_commit_callbacks
+):
+    code = inline_upload(admin_client, "kerry-sandal-drawing.jpg")
+    article = make_article(headline=f"{WHO} remembered", body=f"{WHO} drew this.\n\n{code}")
+    old = set(held())
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(
+            reverse("admin:articles_article_changelist"),
+            {
+                "action": "redact_name",
+                "_selected_action": [article.pk],
+                "apply": "1",
+                "names": f"{WHO}\nSandal\nKerry",
+                "replacement": "the child",
+            },
+        )
+    article = Article.objects.get()
+    now = set(held())
+    assert not now & old and not [n for n in now if "sandal" in n or "kerry" in n]
+    assert f"]({settings.MEDIA_URL}inline/the-child-drawing.jpg)" in article.body
+    page = client.get(article.get_absolute_url()).content.decode()
+    assert default_storage.url("inline/the-child-drawing-480w.webp") in page
+    assert "sandal" not in page.lower()
