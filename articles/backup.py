@@ -19,6 +19,7 @@ come back without staff or superuser rights (and unable to log in) unless asked,
 HTML is rendered again through articles.markdown. Folders are 0700 and files 0600.
 """
 
+import contextlib
 import datetime
 import hashlib
 import hmac
@@ -37,7 +38,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import planner
+from articles import planner, uploads
 from articles.markdown import render
 from articles.search import update_search_vectors
 from articles.signals import Change, emit
@@ -116,6 +117,15 @@ def backup_key():
     return key.encode()
 
 
+@contextlib.contextmanager
+def _storage(doing):
+    """A media storage that cannot be used (disk or bucket) stops the work with a message."""
+    try:
+        yield
+    except uploads.STORAGE_ERRORS as exc:
+        raise BackupError(f"The media storage failed while {doing}: {exc}.") from exc
+
+
 def signature(data):
     return hmac.new(backup_key(), data, hashlib.sha256).hexdigest()
 
@@ -185,7 +195,8 @@ def export_content(folder, *, password_hashes=False):
         name: _file_sha256(folder / name)
         for name in ["users.json", *(f"data/{m['model']}.json" for m in manifest["models"])]
     }
-    manifest["files"] = _copy_media(folder / "media")
+    with _storage("copying the media files (this backup is incomplete: delete it)"):
+        manifest["files"] = _copy_media(folder / "media")
     data = json.dumps(manifest, indent=1).encode()
     with _private_file(folder / "manifest.json", "wb") as out:
         out.write(data)
@@ -239,7 +250,8 @@ def import_content(folder, *, keep_staff=False):
     folder = Path(folder)
     manifest = _read_manifest(folder)
     _check_data(folder, manifest)
-    files = _checked_files(folder, manifest)
+    with _storage("checking the media files"):
+        files = _checked_files(folder, manifest)
     models = content_models()
     known = {model._meta.label_lower: model for model in models}
     unknown = [m["model"] for m in manifest["models"] if m["model"] not in known]
@@ -253,12 +265,13 @@ def import_content(folder, *, keep_staff=False):
     # restore removes the ones it wrote.
     written = []
     try:
-        for source, name in files:
-            with open(source, "rb") as content:
-                stored = default_storage.save(name, File(content, name=name))
-            written.append(stored)
-            if stored != name:
-                raise BackupError(f"{name} appeared in the storage during the restore.")
+        with _storage("writing the media files"):
+            for source, name in files:
+                with open(source, "rb") as content:
+                    stored = default_storage.save(name, File(content, name=name))
+                written.append(stored)
+                if stored != name:
+                    raise BackupError(f"{name} appeared in the storage during the restore.")
         with transaction.atomic():
             _refuse_existing_content(models)
             _restore_users(
@@ -279,8 +292,7 @@ def import_content(folder, *, keep_staff=False):
             update_search_vectors(apps.get_model("articles", "Article").objects.all())
             emit(Change(verb="restored_from_backup", actor="import_content", site_wide=True))
     except Exception:
-        for name in written:
-            default_storage.delete(name)
+        uploads.remove_quietly(written)
         raise
     planner.analyze()  # the rows are committed: let PostgreSQL plan for them
     return manifest

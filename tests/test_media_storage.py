@@ -17,6 +17,7 @@ from pathlib import Path
 
 import boto3
 import pytest
+from botocore.config import Config
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -338,15 +339,19 @@ def test_deleting_a_missing_name_is_quiet(storage):
     assert held() == []
 
 
-@pytest.fixture
-def bucket_down(bucket, settings, s3_endpoint):
-    """The bucket's settings, pointed at a port where nothing answers."""
-    dead = f"http://127.0.0.1:{free_port()}"
-    options = {**settings.STORAGES["default"]["OPTIONS"], "endpoint_url": dead}
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {**settings.STORAGES["default"], "OPTIONS": options},
+def unreachable(storages):
+    """The same storage settings, pointed at a port where nothing answers (retried once)."""
+    options = {
+        **storages["default"]["OPTIONS"],
+        "endpoint_url": f"http://127.0.0.1:{free_port()}",
+        "client_config": Config(retries={"max_attempts": 1}, connect_timeout=1),
     }
+    return {**storages, "default": {**storages["default"], "OPTIONS": options}}
+
+
+@pytest.fixture
+def bucket_down(bucket, settings):
+    settings.STORAGES = unreachable(settings.STORAGES)
     return bucket
 
 
@@ -463,3 +468,21 @@ def test_a_redaction_renames_an_inline_image_in_the_body(
     page = client.get(article.get_absolute_url()).content.decode()
     assert default_storage.url("inline/the-child-drawing-480w.webp") in page
     assert "sandal" not in page.lower()
+
+
+def test_with_the_bucket_unreachable_backup_and_restore_stop_with_a_message(
+    admin_client, bucket, settings, tmp_path
+):
+    post_hero(admin_client, jpeg())
+    working = settings.STORAGES
+    settings.STORAGES = unreachable(working)
+    with pytest.raises(CommandError, match="media storage failed while copying"):
+        call_command("backup", str(tmp_path / "broken"))
+    settings.STORAGES = working
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    for model in reversed(content_models()):
+        model.objects.all().delete()
+    settings.STORAGES = unreachable(working)
+    with pytest.raises(CommandError, match="media storage failed while checking"):
+        call_command("restore", str(tmp_path / "b"))
+    assert not Article.objects.exists()
