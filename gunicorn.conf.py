@@ -24,6 +24,10 @@ keepalive = 5
 # Logs go to stdout/stderr; the container runtime collects them.
 accesslog = "-"
 errorlog = "-"
+# Gunicorn's default format starts with the client address (%(h)s); the database keeps
+# readers' addresses only as keyed hashes, and so does nothing here: time, request line,
+# status, bytes, duration, referrer, user agent.
+access_log_format = '%(t)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 
 # Off: periodic worker recycling hides memory leaks instead of exposing them, and
 # every restart empties that worker's in-process state (connections, warm imports).

@@ -10,13 +10,19 @@ all unchanged is still good: one more round trip proves it, and the page is stor
 under the new version instead of being rendered again. So a change re-renders only the
 pages that show it, and a hot page re-renders once: while one request renders it, the
 others get the previous copy for a few seconds (never after a legal change).
+
+Pages (and their render locks) may live in a cache of their own, the "pages" alias
+(STANDFIRST_PAGE_CACHE_REDIS_URL): a Redis whose maxmemory is the page cache's budget and
+whose policy evicts any key, while the versions, the counters and derived data stay in the
+default cache, where nothing is evicted. A hit then costs two round trips instead of one
+(most hits are answered from the worker's own copies, articles.nearcache).
 """
 
 import logging
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.db import transaction
 
 from articles import nearcache
@@ -54,6 +60,11 @@ def bump_version():
         nearcache.publish(version)
     except Exception:  # an unreachable cache must not fail an editor's save
         logger.exception("Could not bump the content version; cached pages may be stale")
+
+
+def _pages():
+    """Where pages are stored: their own cache when configured, else the default one."""
+    return caches["pages"] if "pages" in settings.CACHES else cache
 
 
 def _key_versions(keys):
@@ -105,7 +116,7 @@ def get_current(key):
 
     (None, None) when the cache is unreachable: callers then work uncached.
     """
-    value, version, _ = get_page(key, timeout=None, grace=0)
+    value, version, _ = _get(cache, key, timeout=None, grace=0)
     return value, version
 
 
@@ -119,12 +130,18 @@ def get_page(key, timeout, grace):
     too, unless the change was a legal one. (None, None, True) when the cache is
     unreachable: pages then render, uncached, instead of failing.
     """
+    return _get(_pages(), key, timeout, grace)
+
+
+def _get(pages, key, timeout, grace):
     try:
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY)
+        if pages is cache:
+            found = cache.get_many([VERSION_KEY, key])
+            version, entry = found.get(VERSION_KEY), found.get(key)
+        else:
+            version, entry = cache.get(VERSION_KEY), pages.get(key)
         if version is None:
             return None, current_version(), True
-        entry = found.get(key)
         if entry is None:
             return None, version, True
         if entry[0] == version:
@@ -134,9 +151,9 @@ def get_page(key, timeout, grace):
             return None, version, True
         state = _state(depends)
         if state == "unchanged":
-            cache.set(key, (version, entry[1], depends), timeout)
+            pages.set(key, (version, entry[1], depends), timeout)
             return entry[1], version, True
-        if state == "changed" and grace and not cache.add(RENDER_LOCK_PREFIX + key, 1, grace):
+        if state == "changed" and grace and not pages.add(RENDER_LOCK_PREFIX + key, 1, grace):
             return entry[1], version, False  # another request is rendering it
     except Exception:
         logger.warning("Cache unreachable; serving uncached", exc_info=True)
@@ -155,10 +172,27 @@ def _state(depends):
     return "unchanged" if same else "changed"
 
 
-def set_current(key, value, version, timeout, keys=()):
-    """Store a value made under `version`; with `keys`, also the versions of those keys,
-    read now, so the value outlives changes that touch none of them. Nothing is stored
-    with keys if the content version moved while the value was being made."""
+def set_current(key, value, version, timeout):
+    """Store a value made under `version` (good until the content version moves)."""
+    _set(cache, key, value, version, timeout)
+
+
+def set_page(key, value, version, timeout, keys):
+    """Store a page made under `version` with the versions of the surrogate keys it shows,
+    read now, so it outlives changes that touch none of them. Nothing is stored with keys if
+    the content version moved while the page was being made."""
+    _set(_pages(), key, value, version, timeout, keys)
+
+
+def delete_pages(keys):
+    """Delete stored pages (or parts of pages) outright; an unreachable cache holds none."""
+    try:
+        _pages().delete_many(keys)
+    except Exception:
+        logger.warning("Cache unreachable; nothing deleted", exc_info=True)
+
+
+def _set(store, key, value, version, timeout, keys=()):
     if version is None:
         return
     try:
@@ -172,8 +206,8 @@ def set_current(key, value, version, timeout, keys=()):
                     for n in names
                 }
                 entry = (version, value, depends)
-            cache.delete(RENDER_LOCK_PREFIX + key)
-        cache.set(key, entry, timeout)
+            store.delete(RENDER_LOCK_PREFIX + key)
+        store.set(key, entry, timeout)
     except Exception:
         logger.warning("Cache unreachable; not stored", exc_info=True)
 

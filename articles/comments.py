@@ -7,7 +7,9 @@ at all is Article.comments_open, asked by the view before any of this; storing a
 is articles.actions.comments.post().
 """
 
+import collections
 import re
+import threading
 import time
 
 from django import forms
@@ -97,15 +99,42 @@ def count_in_window(key, window):
 
     add() starts a window only if none exists and incr() is atomic in every Django cache
     backend we use (Redis INCR; locmem under its lock), so concurrent posts never share
-    or lose a count. A key that vanished (expired, or Redis down) starts again at 1.
-    The one rate counter: comments and readers' reports both use it.
+    or lose a count. A key that expired between the two starts again at 1. While the
+    cache is unreachable (neither incr() nor add() works) this process counts on its own,
+    so the limit holds per worker instead of vanishing. The one rate counter: comments and
+    readers' reports both use it.
     """
     cache.add(key, 0, timeout=window)
     try:
         return cache.incr(key)
     except ValueError:
-        cache.add(key, 1, timeout=window)
-        return 1
+        if cache.add(key, 1, timeout=window):
+            return 1
+        return _local_counts.count(key, window)
+
+
+class _LocalCounts:
+    """Per-process fixed-window counters, for while the shared cache is down."""
+
+    MAX_KEYS = 10_000  # a flood of new keys drops the oldest windows, not the process
+
+    def __init__(self):
+        self.windows = collections.OrderedDict()
+        self.lock = threading.Lock()
+
+    def count(self, key, window):
+        now = time.monotonic()
+        with self.lock:
+            started, count = self.windows.pop(key, (now, 0))
+            if now - started >= window:
+                started, count = now, 0
+            self.windows[key] = (started, count + 1)
+            while len(self.windows) > self.MAX_KEYS:
+                self.windows.popitem(last=False)
+            return count + 1
+
+
+_local_counts = _LocalCounts()
 
 
 def over_rate_limit(ip, email):
@@ -137,12 +166,12 @@ def is_blocked(name, email, body):
     return False
 
 
-def moderation_status(article, email):
-    """Held for moderation, unless the site approves emails with an approved comment.
-
-    Sensitive stories always hold every comment for a moderator.
+def moderation_status(article, email, proven):
+    """Held for moderation, unless the site approves known commenters: `proven` (the POST
+    carried the confirmed-browser cookie for this email, articles.commenters) and the email
+    has an approved comment. Sensitive stories always hold every comment for a moderator.
     """
-    if article.forces_premoderation:
+    if article.forces_premoderation or not proven:
         return Comment.Status.PENDING
     known = Comment.objects.filter(email=email, status=Comment.Status.APPROVED)
     if SiteSettings.load().comment_moderation == SiteSettings.Moderation.FIRST and known.exists():

@@ -15,7 +15,6 @@ page cache's lifetime, nor past the next scheduled change, and a legal change de
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 
 from articles import cache as content_cache
@@ -45,24 +44,16 @@ def store(article, version, parts, depends, lifetime):
     in `depends` are unchanged, for at most `lifetime` seconds."""
     lifetime = min(lifetime, _timeout())
     parts = parts | {"version": article.version, "until": time.time() + lifetime}
-    content_cache.set_current(_key(article.pk), parts, version, int(lifetime) + 1, depends)
+    content_cache.set_page(_key(article.pk), parts, version, int(lifetime) + 1, depends)
 
 
 def forget(article_ids):
     """Delete the stored parts of these articles now and once the change commits, so no
     copy of a redacted or withdrawn text stays in the cache, even unreachable."""
     keys = [_key(pk) for pk in article_ids]
-    if not keys:
-        return
-
-    def delete():
-        try:
-            cache.delete_many(keys)
-        except Exception:  # an unreachable cache has nothing to serve either
-            return
-
-    delete()
-    transaction.on_commit(delete)
+    if keys:
+        content_cache.delete_pages(keys)
+        transaction.on_commit(lambda: content_cache.delete_pages(keys))
 
 
 def _timeout():

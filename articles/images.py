@@ -1,7 +1,10 @@
 """Uploaded images: verified, cleaned and resized once, at upload, never at request time.
 
-prepare() trusts only the bytes: Pillow must read a JPEG, PNG, GIF or WebP within the size
-and pixel limits (so a decompression bomb is refused from its header, before decoding).
+prepare() trusts only the bytes: Pillow must read a JPEG, PNG, GIF or WebP within the size,
+pixel and memory limits (so a decompression bomb is refused from its header, before
+decoding). The memory limit counts what the decoded pixels take: width × height × bands ×
+bytes per band, in the file's own mode or in the RGB(A) copy the renditions work on,
+whichever is larger; a small RGBA PNG can decode to far more than its pixel count says.
 The image is turned upright (EXIF orientation) and re-encoded from its pixels alone, which
 drops EXIF (GPS location, camera serials), XMP, comments and ICC profiles.
 make_renditions() stores resized copies beside the original: the widths in
@@ -23,7 +26,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils.html import escape
 from django.utils.text import slugify
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageMode, ImageOps, UnidentifiedImageError
 
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 SAVE_OPTIONS = {
@@ -60,6 +63,7 @@ def prepare(upload):
             with Image.open(upload) as probe:
                 image_format, (width, height) = probe.format, probe.size
                 _check(image_format, width, height)
+                _check_memory(probe)
                 probe.verify()
             upload.seek(0)
             with Image.open(upload) as image:
@@ -88,6 +92,20 @@ def _check(image_format, width, height):
         raise ImageRejected("Only JPEG, PNG, GIF and WebP images can be uploaded.")
     if width * height > settings.STANDFIRST_IMAGE_MAX_PIXELS:
         raise _too_many_pixels(width, height)
+
+
+def _check_memory(probe):
+    mode = ImageMode.getmode(probe.mode)
+    own = len(mode.bands) * int(mode.typestr[-1])
+    has_alpha = "A" in probe.mode or "transparency" in probe.info
+    decoded = probe.width * probe.height * max(own, 4 if has_alpha else 3)
+    budget = settings.STANDFIRST_IMAGE_MAX_DECODED_MB * 1_000_000
+    if decoded > budget:
+        raise ImageRejected(
+            f"The image is {probe.width} × {probe.height} pixels in {probe.mode}: "
+            f"{_size(decoded)} once decoded, more than the {_size(budget)} an upload may "
+            "take in memory. Please upload a smaller image."
+        )
 
 
 def _too_many_pixels(width=None, height=None):

@@ -21,7 +21,6 @@ from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
 
-CHANNEL = "standfirst:content-version"
 TRUST_SECONDS = 1.0
 RETRY_SECONDS = 5.0
 # Headers and bookkeeping of one copy, roughly, next to the body's bytes.
@@ -31,9 +30,10 @@ OVERHEAD_BYTES = 1024
 class NearCache:
     """Pages by cache key: (version, entry, size), least recently used first."""
 
-    def __init__(self, redis, max_bytes, backend=None):
+    def __init__(self, redis, max_bytes, backend=None, channel=None):
         self.redis = redis
         self.backend = backend  # the cache backend it belongs to (tests swap backends)
+        self.channel = channel  # where its versions are published (see channel())
         self.max_bytes = max_bytes
         self.pages = collections.OrderedDict()
         self.size = 0
@@ -105,7 +105,7 @@ class NearCache:
     def _subscribe(self, now):
         subscription = self.redis().pubsub()
         try:
-            subscription.subscribe(CHANNEL)
+            subscription.subscribe(self.channel)
             # Wait for Redis to confirm, so no version published from now on is missed.
             confirmed = subscription.get_message(timeout=1.0)
             if not confirmed or confirmed["type"] != "subscribe":
@@ -146,13 +146,27 @@ def near_cache():
     redis = getattr(backend, "redis_client", None)
     if not max_bytes or redis is None:
         return None
-    if _near is None or _near.backend is not backend or _near.max_bytes != max_bytes:
-        _near = NearCache(redis, max_bytes, backend)
+    name = channel(redis())
+    if (
+        _near is None
+        or _near.backend is not backend
+        or _near.max_bytes != max_bytes
+        or _near.channel != name
+    ):
+        _near = NearCache(redis, max_bytes, backend, name)
     return _near
+
+
+def channel(client):
+    """The content-version channel of this site and Redis database: pub/sub ignores database
+    numbers, so sites (and test runs) sharing a Redis server must not hear each other."""
+    database = client.connection_pool.connection_kwargs.get("db", 0)
+    return f"standfirst:content-version:{database}:{settings.SITE_URL}"
 
 
 def publish(version):
     """Tell every worker of a new content version (no-op without Redis)."""
     redis = getattr(cache, "redis_client", None)
     if redis is not None:
-        redis().publish(CHANNEL, version)
+        client = redis()
+        client.publish(channel(client), version)

@@ -6,12 +6,22 @@ which is most of what a hit used to cost. `PageCacheMiddleware`, the outermost m
 stores the final response (after every inner middleware added its headers) and answers hits
 itself when Django is entered another way (the test client, runserver, ASGI).
 
-Only anonymous GET/HEAD requests for public paths are served or stored; anything with a
-session cookie, an Authorization header, a Set-Cookie, a Vary or a private/no-cache
-Cache-Control passes by untouched (and is marked private when nothing else said how to
-cache it).
+Only anonymous GET/HEAD requests for public paths on an allowed host are served or stored;
+anything with a session cookie, an Authorization header, a Set-Cookie, a Vary or a
+private/no-cache Cache-Control passes by untouched (and is marked private when nothing else
+said how to cache it).
+
+Keys come from an allowlist, so a flood of variants cannot fill the cache or force renders:
+the scheme as Django decides it, the path, and only the query parameters pages read
+(STANDFIRST_PAGE_CACHE_QUERY_PARAMS), in a canonical order; every other parameter is
+stripped before Django sees the request, so no page can depend on one. The host is not in
+the key: pages build their links from SITE_URL, and a host outside ALLOWED_HOSTS is never
+answered from the cache (Django refuses it). Only responses of a matched route are stored
+(no random 404 path, no redirect decided before routing, which may name the request's host);
+a 404 of a matched route lives briefly.
 """
 
+import functools
 import hashlib
 import time
 from http import HTTPStatus
@@ -20,6 +30,7 @@ from django.conf import settings
 from django.db.models import Min
 from django.http import HttpResponse, HttpResponseNotModified
 from django.http.cookie import parse_cookie
+from django.http.request import split_domain_port, validate_host
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
@@ -48,6 +59,12 @@ class PageCache:
         self.excluded = tuple(settings.STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS)
         self.timeout = settings.STANDFIRST_PAGE_CACHE_TIMEOUT
         self.session_cookie = settings.SESSION_COOKIE_NAME
+        self.params = frozenset(settings.STANDFIRST_PAGE_CACHE_QUERY_PARAMS)
+        self.proxy_ssl_header = settings.SECURE_PROXY_SSL_HEADER
+        allowed = settings.ALLOWED_HOSTS
+        if settings.DEBUG and not allowed:
+            allowed = [".localhost", "127.0.0.1", "[::1]"]  # as request.get_host() allows
+        self.allowed_hosts = tuple(allowed)
         self.near = near_cache() if self.enabled else None
 
     def is_public_request(self, environ):
@@ -58,6 +75,36 @@ class PageCache:
             and not environ.get("PATH_INFO", "/").startswith(self.excluded)
         )
 
+    def is_cacheable(self, environ):
+        """A public request for an allowed host: its query string is made canonical here."""
+        # The host request.get_host() would check (no HTTP_HOST: SERVER_NAME).
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        if not (self.is_public_request(environ) and _host_allowed(host, self.allowed_hosts)):
+            return False
+        query = environ.get("QUERY_STRING")
+        if query:
+            environ["QUERY_STRING"] = self._canonical_query(query)
+        return True
+
+    def _canonical_query(self, query):
+        # Names compared as sent (a percent-encoded name is dropped, never decoded into an
+        # allowed one); values kept as sent; the last one wins, as request.GET.get() reads.
+        kept = {}
+        for pair in query.split("&"):
+            name = pair.partition("=")[0]
+            if name in self.params:
+                kept[name] = pair
+        return "&".join(sorted(kept.values()))
+
+    def _scheme(self, environ):
+        # request.scheme's rule: the proxy's header when configured and present.
+        if self.proxy_ssl_header:
+            header, secure = self.proxy_ssl_header
+            value = environ.get(header)
+            if value is not None:
+                return "https" if value.split(",", 1)[0].strip() == secure else "http"
+        return "https" if environ.get("wsgi.url_scheme") == "https" else "http"
+
     def _has_session(self, cookie_header):
         # The substring test keeps a cookie-less or session-less hit cheap; parse_cookie is
         # how Django itself reads request.COOKIES.
@@ -67,12 +114,9 @@ class PageCache:
         )
 
     def key(self, environ):
-        # Scheme and host are part of the page: a redirect to https or another host must
-        # never be answered to the wrong request. The host was validated when the entry
-        # was stored (a bad host never produces a storable response).
-        raw = "{}://{}{}{}?{}".format(
-            environ.get("HTTP_X_FORWARDED_PROTO", environ.get("wsgi.url_scheme")),
-            environ.get("HTTP_HOST", ""),
+        """From a request is_cacheable() accepted: scheme, path and the allowed parameters."""
+        raw = "{}:{}{}?{}".format(
+            self._scheme(environ),
             environ.get("SCRIPT_NAME", ""),
             environ.get("PATH_INFO", "/"),
             environ.get("QUERY_STRING", ""),
@@ -98,7 +142,7 @@ class PageCache:
         return key, entry, version
 
     def store(self, key, version, entry, timeout, keys=()):
-        content_cache.set_current(key, entry, version, timeout, keys)
+        content_cache.set_page(key, entry, version, timeout, keys)
         if self.near is not None:
             self.near.put(key, version, entry)
 
@@ -108,6 +152,13 @@ class PageCache:
         if status == 200 and _client_is_current(environ, headers["ETag"], last_modified):
             return 304, {k: headers[k] for k in NOT_MODIFIED_HEADERS if k in headers}, b""
         return status, headers, body
+
+
+@functools.lru_cache(maxsize=256)
+def _host_allowed(host, allowed):
+    """Django's own ALLOWED_HOSTS check (request.get_host()), remembered per Host value."""
+    domain, _ = split_domain_port(host)
+    return bool(domain) and validate_host(domain, allowed)
 
 
 def _client_is_current(environ, etag, last_modified):
@@ -138,7 +189,7 @@ class PageCacheApp:
 
     def __call__(self, environ, start_response):
         rules = self.rules
-        if not (rules.enabled and rules.is_public_request(environ)):
+        if not (rules.enabled and rules.is_cacheable(environ)):
             return self.application(environ, start_response)
         found = environ[LOOKED_UP] = rules.look_up(environ)
         entry = found[1]
@@ -158,6 +209,8 @@ class PageCacheMiddleware:
         self.rules = PageCache()
         self.public_cache_control = settings.STANDFIRST_PUBLIC_CACHE_CONTROL
         self.statuses = frozenset(settings.STANDFIRST_PAGE_CACHE_STATUSES)
+        self.not_found_timeout = settings.STANDFIRST_PAGE_CACHE_404_TIMEOUT
+        self.max_entry_bytes = settings.STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB * 1024
 
     def __call__(self, request):
         environ = request.META
@@ -168,7 +221,7 @@ class PageCacheMiddleware:
             return response
 
         key = version = None
-        if self.rules.enabled:
+        if self.rules.enabled and (LOOKED_UP in environ or self.rules.is_cacheable(environ)):
             key, entry, version = environ.pop(LOOKED_UP, None) or self.rules.look_up(environ)
             if entry is not None:
                 return self._from_entry(environ, entry)
@@ -179,7 +232,14 @@ class PageCacheMiddleware:
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         self._add_public_headers(request, response)
-        if key is not None and version is not None:
+        # Only what a route answered: unmatched paths, and redirects decided before routing
+        # (https, a missing slash), would each be a new entry for anyone to make.
+        if (
+            key is not None
+            and version is not None
+            and request.resolver_match is not None
+            and len(response.content) <= self.max_entry_bytes
+        ):
             self._store(key, version, response)
         return get_conditional_response(
             request,
@@ -210,6 +270,8 @@ class PageCacheMiddleware:
 
     def _store(self, key, version, response):
         lifetime = public_lifetime(version)
+        if response.status_code == 404:
+            lifetime = min(lifetime, self.not_found_timeout)
         entry = (
             response.status_code,
             dict(response.items()),

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from django.http import Http404
 
+from articles.params import query_int
+
 MAX_PAGES = 250
 
 
@@ -41,10 +43,9 @@ class Page:
 
 def page_of(request, queryset, per_page):
     """The ?page= asked for; a bad, empty or too deep page number is a 404, never a 500."""
-    raw = request.GET.get("page", "1").strip()
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGES:
+    number = query_int(request, "page", default=1)
+    if number is None or not 1 <= number <= MAX_PAGES:
         raise Http404("No such page.")
-    number = int(raw)
     start = (number - 1) * per_page
     rows = list(queryset[start : start + per_page + 1])
     if not rows and number > 1:

@@ -28,12 +28,17 @@ MAX_QUERY_LENGTH = 200
 # snippet is escaped and only these become <mark>.
 _START, _STOP = "\ue000", "\ue001"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000\ue001]")
+# websearch_to_tsquery nests one NOT per dash, even with punctuation or spaces between
+# them, and fails past 32 ("tsquery stack too small"): a run of them means one NOT.
+_NEGATIONS = re.compile(r'-(?:[^\w"]*-)+')
 _MARKDOWN_PUNCTUATION = re.compile(r"[*_#>`\[\]]+")
 
 
 def clean_query(raw):
-    """The query as we search it: control characters dropped, whitespace folded, capped."""
-    return " ".join(_CONTROL.sub(" ", raw or "").split())[:MAX_QUERY_LENGTH]
+    """The query as we search it: control characters dropped, runs of dashes and whitespace
+    folded, capped."""
+    text = _NEGATIONS.sub("-", _CONTROL.sub(" ", raw or ""))
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
 
 
 def uses_full_text():

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone
 from django_tasks import task
 
-from articles import audit, comments, edge
+from articles import audit, commenters, comments, edge
 from articles.actors import SystemActor
 from articles.models import Article, Comment
 
@@ -59,6 +59,17 @@ def notify_moderators(comment_id):
     sent = comments.notify_moderators(comment)
     Comment.objects.filter(pk=comment_id).update(notified_at=timezone.now())
     return f"sent to {sent}"
+
+
+@retried
+def confirm_commenter(comment_id):
+    """Mail an approved comment's author the link that makes them a known commenter; a
+    comment no longer approved (or deleted) meanwhile is left alone."""
+    comment = Comment.objects.select_related("article").filter(pk=comment_id).first()
+    if comment is None or comment.status != Comment.Status.APPROVED:
+        return "nothing to do"
+    commenters.send_confirmation(comment)
+    return "sent"
 
 
 EDGE = SystemActor("edge")

@@ -52,5 +52,6 @@ urlpatterns = [
         comments.comment,
         name="comment",
     ),
+    path("comments/confirm/<str:token>/", comments.confirm_commenter, name="confirm_commenter"),
     path("preview/<str:token>/", previews.preview, name="preview"),
 ]

@@ -6,6 +6,7 @@ Every variable is documented in README.md and .env.example.
 """
 
 import hashlib
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -172,6 +173,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "cms.cache.DegradingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Whole pages in a Redis of their own: its maxmemory is the page cache's budget and its
+# policy evicts any key (allkeys-lru), while REDIS_URL keeps the content versions, rate
+# counters and derived data under noeviction (articles/cache.py; README, "Cache budget").
+STANDFIRST_PAGE_CACHE_REDIS_URL = env("STANDFIRST_PAGE_CACHE_REDIS_URL")
+if STANDFIRST_PAGE_CACHE_REDIS_URL:
+    CACHES["pages"] = {
+        "BACKEND": "cms.cache.DegradingRedisCache",
+        "LOCATION": STANDFIRST_PAGE_CACHE_REDIS_URL,
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -282,7 +292,11 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SECURE_HSTS_SECONDS = int(env("DJANGO_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
+    # Preloading commits the domain and every subdomain to HTTPS in browsers for months, and
+    # is slow to undo: only when the operator asks (then submit it at hstspreload.org).
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload is off": our choice, above
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     # /healthz is probed over plain HTTP by the container healthcheck.
@@ -302,6 +316,8 @@ MARKDOWNX_MARKDOWNIFY_FUNCTION = "articles.markdown.render"
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "inline/"
 MARKDOWNX_EDITOR_RESIZABLE = True
+# Live previews one staff user may ask for per minute (articles/views/markdown_editor.py).
+STANDFIRST_MARKDOWN_PREVIEW_RATE = int(env("STANDFIRST_MARKDOWN_PREVIEW_RATE", "120"))
 
 LOGIN_URL = "admin:login"
 
@@ -330,26 +346,45 @@ PERMISSIONS_POLICY = (
     "microphone=(), payment=(), usb=()"
 )
 
-# Login lockout (django-axes): after AXES_FAILURE_LIMIT failed admin logins, that user
-# name and, separately, that client IP are locked out for AXES_COOLOFF_TIME hours.
-# Unlock early in the admin (Axes > Access attempts: delete) or `manage.py axes_reset`.
+# Login lockout (django-axes, with the rules in articles/lockout.py): a user name from one
+# address is locked after AXES_FAILURE_LIMIT failures, an address after
+# STANDFIRST_LOGIN_IP_FAILURE_LIMIT failures whatever the names, and a name failing from
+# addresses it never logged in from backs off exponentially; all for AXES_COOLOFF_TIME hours
+# after the last failure. Unlock early in the admin (Axes > Access attempts: delete) or
+# `manage.py axes_reset`.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+AXES_HANDLER = "articles.lockout.LockoutHandler"
 AXES_FAILURE_LIMIT = int(env("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = float(env("DJANGO_LOGIN_COOLOFF_HOURS", "1"))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Attempts are recorded per user name and address; a success clears only that pair's.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# A refused attempt is not counted: the lockout ends on time, and the back-off grows only
+# with guesses that were actually tried.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+STANDFIRST_LOGIN_IP_FAILURE_LIMIT = int(env("STANDFIRST_LOGIN_IP_FAILURE_LIMIT", "20"))
+STANDFIRST_LOGIN_BACKOFF_SECONDS = float(env("STANDFIRST_LOGIN_BACKOFF_SECONDS", "1"))
+STANDFIRST_LOGIN_BACKOFF_MAX_SECONDS = float(env("STANDFIRST_LOGIN_BACKOFF_MAX_SECONDS", "900"))
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip"
 # No "AXES: BEGIN version" line on every manage.py command; lockouts are still logged
 # (with the user name and client address that the lockout counts).
 AXES_VERBOSE = False
-# How many proxies (load balancer, CDN, nginx) in front of gunicorn append to
-# X-Forwarded-For; 0 trusts no forwarded header. Login lockout and comment/report rate
-# limits all read the client address through articles.client_ip.
-TRUSTED_PROXY_COUNT = int(env("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# The proxies (load balancer, CDN, nginx) whose X-Forwarded-For is believed: networks in
+# CIDR form; empty believes no forwarded header. Only a request whose socket peer is in
+# one of them is judged by the address the proxies forwarded (articles.client_ip); login
+# lockout and comment/report rate limits all read the client address there.
+TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES")
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
+        ) from None
 
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))
@@ -372,6 +407,8 @@ STANDFIRST_COMMENT_NOTIFY = env_list("STANDFIRST_COMMENT_NOTIFY")
 STANDFIRST_IMAGE_MAX_BYTES = int(env("STANDFIRST_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
 MARKDOWNX_UPLOAD_MAX_SIZE = STANDFIRST_IMAGE_MAX_BYTES  # one limit for every image upload
 STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000"))
+# Memory the decoded pixels of one upload may take (articles/images.py counts it).
+STANDFIRST_IMAGE_MAX_DECODED_MB = int(env("STANDFIRST_IMAGE_MAX_DECODED_MB", "100"))
 # Widths of the resized copies made at upload (never wider than the original).
 STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
 # Seconds a shareable preview link works (it can be revoked sooner).
@@ -386,9 +423,16 @@ STANDFIRST_FRAGMENT_CACHE = env_bool("STANDFIRST_FRAGMENT_CACHE", bool(REDIS_URL
 # Each worker's own copies of its hottest pages, checked against Redis pub/sub (with Redis).
 STANDFIRST_PAGE_CACHE_NEAR_MB = int(env("STANDFIRST_PAGE_CACHE_NEAR_MB", "16"))
 STANDFIRST_PAGE_CACHE_STATUSES = (200, 301, 404)
+# A larger page is served but never stored: one page must not push out hundreds.
+STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB = int(env("STANDFIRST_PAGE_CACHE_MAX_ENTRY_KB", "512"))
+# A 404 (of a matched route: an unknown slug) is stored this long; unmatched paths never.
+STANDFIRST_PAGE_CACHE_404_TIMEOUT = int(env("STANDFIRST_PAGE_CACHE_404_TIMEOUT", "60"))
+# The query parameters public pages read (pagination, search, the comment form's reply,
+# the post-comment notice, the sitemap's page); any other is stripped before the view.
+STANDFIRST_PAGE_CACHE_QUERY_PARAMS = ("page", "q", "reply", "comment", "p")
 # Never cached, never public: the editors' side, preview links, probes, files WhiteNoise serves.
 STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
-    "/admin/",
+    "/" + ADMIN_PATH,
     "/markdownx/",
     "/preview/",
     "/healthz",

@@ -59,6 +59,11 @@ sub vcl_backend_response {
 sub vcl_deliver {
     # The keys are for purging, not for readers.
     unset resp.http.xkey;
+    # Via and X-Varnish name the cache and its version; the backend's Server header
+    # is reduced to a name.
+    unset resp.http.Via;
+    unset resp.http.X-Varnish;
+    set resp.http.Server = "standfirst";
     set resp.http.X-Cache = "MISS";
     if (obj.hits > 0) {
         set resp.http.X-Cache = "HIT";

@@ -28,3 +28,12 @@ def post_comment(client, article, headers=None, ip="127.0.0.1", **overrides):
         headers=headers,
         REMOTE_ADDR=ip,
     )
+
+
+def confirm_address(client, email):
+    """Open the confirmation link mailed to `email`, as its owner does in their browser."""
+    from urllib.parse import urlsplit
+
+    from articles.commenters import confirmation_url
+
+    return client.get(urlsplit(confirmation_url(email)).path)

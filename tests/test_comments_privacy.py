@@ -3,7 +3,7 @@
 import pytest
 
 from articles.models import Comment, SiteSettings
-from tests.commenting import post_comment
+from tests.commenting import confirm_address, post_comment
 from tests.factories import make_article, make_author, make_comment, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,7 @@ def test_email_never_appears_in_any_public_response(client):
     settings.comment_moderation = SiteSettings.Moderation.FIRST
     settings.save()
     parent = make_comment(article, email=HIDDEN_EMAIL, name="Quokka")
+    confirm_address(client, HIDDEN_EMAIL)
     assert post_comment(client, article, email=HIDDEN_EMAIL, body="Known-good reply.",
                         parent=parent.pk).status_code == 303  # fmt: skip
     assert Comment.objects.filter(status="approved").count() == 2

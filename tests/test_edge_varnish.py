@@ -189,3 +189,13 @@ def test_only_the_app_may_purge(varnish):
     connection.sendall(b"PURGE / HTTP/1.1\r\nHost: x\r\nxkey-purge: site\r\n\r\n")
     assert b" 403 " in connection.recv(1024).split(b"\r\n")[0] + b" "
     connection.close()
+
+
+def test_varnish_names_no_software_version(varnish):
+    url, _ = varnish
+    make_article()
+    for _ in range(2):  # a miss, then a hit
+        with urllib.request.urlopen(url + "/", timeout=10) as response:  # noqa: S310
+            headers = response.headers
+    assert headers["Server"] == "standfirst"
+    assert "Via" not in headers and "X-Varnish" not in headers

@@ -6,13 +6,17 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.core.management import call_command
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.comments import ip_hash
+from articles.models import AuditEntry
 from tests import djangoproc
 from tests.factories import make_staff
 
 PASSWORD = "correct horse battery staple 9"  # noqa: S105 - a test account
+HOME = "192.0.2.10"  # the editor's usual address
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +39,15 @@ def login(client, username, password, ip="192.0.2.1"):
         {"username": username, "password": password, "next": reverse("admin:index")},
         REMOTE_ADDR=ip,
     )
+
+
+def earlier(**delta):
+    """Move every recorded failure back in time, as if that long had passed."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - timedelta(**delta))
+
+
+def tried():
+    return sum(AccessAttempt.objects.values_list("failures_since_start", flat=True))
 
 
 def fail_until_locked(client, username="editor", ips=None):
@@ -62,18 +75,57 @@ def test_repeated_failures_lock_the_user_out_with_a_clear_message(client, editor
     assert "_auth_user_id" not in client.session
 
 
-def test_lockout_is_per_user_name_from_any_ip(client, editor):
-    ips = [f"198.51.100.{n}" for n in range(1, 10)]
-    assert fail_until_locked(client, ips=ips).status_code == 429
+def test_hammering_a_name_from_elsewhere_never_locks_its_owner_at_home(client, editor, settings):
+    settings.STANDFIRST_LOGIN_BACKOFF_SECONDS = 60
+    assert login(client, "editor", PASSWORD, ip=HOME).status_code == 302
+    client.logout()
+    for n in range(30):
+        login(client, "editor", "wrong password", ip=f"198.51.100.{n}")
+    assert login(client, "editor", PASSWORD, ip=HOME).status_code == 302
+    client.logout()
+    # From an address the name never logged in from, it backs off.
     assert login(client, "editor", PASSWORD, ip="203.0.113.77").status_code == 429
 
 
-def test_lockout_is_per_ip_whatever_the_user_name(client, editor):
+def test_a_name_tried_from_many_addresses_backs_off_exponentially(client, editor, settings):
+    settings.STANDFIRST_LOGIN_BACKOFF_SECONDS = 10
     for n in range(settings.AXES_FAILURE_LIMIT):
+        login(client, "editor", "wrong password", ip=f"198.51.100.{n}")
+    assert login(client, "editor", PASSWORD, ip="198.51.100.50").status_code == 429
+    earlier(seconds=11)  # the first wait (10 s) is over: one more guess is tried
+    login(client, "editor", "wrong password", ip="198.51.100.51")
+    assert tried() == settings.AXES_FAILURE_LIMIT + 1
+    earlier(seconds=11)  # the next wait is 20 s
+    assert login(client, "editor", PASSWORD, ip="198.51.100.52").status_code == 429
+    earlier(seconds=10)
+    assert login(client, "editor", PASSWORD, ip="198.51.100.52").status_code == 302
+
+
+def test_an_address_is_locked_after_the_slower_limit_whatever_the_names(client, editor, settings):
+    for n in range(settings.STANDFIRST_LOGIN_IP_FAILURE_LIMIT - 1):
         login(client, f"guess{n}", "wrong password", ip="192.0.2.50")
+    assert login(client, "editor", PASSWORD, ip="192.0.2.50").status_code == 302
+    client.logout()
+    login(client, "guess-last", "wrong password", ip="192.0.2.50")
     assert login(client, "editor", PASSWORD, ip="192.0.2.50").status_code == 429
     # Another address is not affected.
     assert login(client, "editor", PASSWORD, ip="192.0.2.51").status_code == 302
+
+
+def test_a_lockout_is_audited_once_without_the_address(client, editor):
+    fail_until_locked(client)
+    for _ in range(3):
+        assert login(client, "editor", "wrong password").status_code == 429
+    entries = AuditEntry.objects.filter(action=AuditEntry.Action.LOGIN_LOCKED_OUT)
+    assert entries.count() == 1
+    entry = entries.get()
+    assert entry.system_actor == "login lockout" and entry.actor is None
+    assert entry.detail == {
+        "username": "editor",
+        "address_hash": ip_hash("192.0.2.1"),
+        "rule": "user at address",
+    }
+    assert "192.0.2.1" not in str(entry.detail)
 
 
 def test_lockout_ends_after_the_cool_off(client, editor):

@@ -125,7 +125,8 @@ def test_a_broken_subscription_turns_the_copies_off(redis_cache, client, round_t
 
 
 def test_without_redis_there_are_no_copies(settings):
-    settings.STANDFIRST_PAGE_CACHE_NEAR_MB = 16  # the tests' cache is per-process memory
+    settings.STANDFIRST_PAGE_CACHE_NEAR_MB = 16
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     assert nearcache.near_cache() is None
 
 

@@ -2,7 +2,9 @@
 
 Every approval, by a moderator or by the policy itself (a known commenter), passes the
 identification gate on the comment's own text: a comment that names someone on the
-article's do-not-identify register is never made public.
+article's do-not-identify register is never made public. A moderator's approval of a
+comment sent without the known-commenter proof queues the confirmation mail
+(articles.commenters) that lets its author become known.
 """
 
 from collections import Counter
@@ -24,8 +26,16 @@ def _identifies(comment, actor=None):
     return gates.text_problems(comment.article, texts, actor)
 
 
-def post(form, ip):
-    """Store a reader's valid comment with the status the policy gives it."""
+def _confirm_authors(approved):
+    """Queue the confirmation mail for approved comments whose author is not yet proven."""
+    for comment in approved:
+        if not comment.proven:
+            tasks.confirm_commenter.enqueue(comment.pk)
+
+
+def post(form, ip, proven=False):
+    """Store a reader's valid comment with the status the policy gives it; `proven`: the
+    POST carried the known-commenter cookie for this email (articles.commenters)."""
     data = form.cleaned_data
     comment = Comment(
         article=form.article,
@@ -34,11 +44,12 @@ def post(form, ip):
         email=data["email"],
         body=data["body"],
         ip_hash=comments.ip_hash(ip),
+        proven=proven,
     )
     if comments.is_blocked(comment.name, comment.email, comment.body):
         comment.status = Comment.Status.SPAM
     else:
-        comment.status = comments.moderation_status(form.article, comment.email)
+        comment.status = comments.moderation_status(form.article, comment.email, proven)
         if comment.status == Comment.Status.APPROVED and _identifies(comment):
             comment.status = Comment.Status.PENDING
     with transaction.atomic():
@@ -55,7 +66,7 @@ def moderate(actor, selected, status):
     """Give the selected comments a status; returns (how many changed, refusals), where each
     refusal is (comment, problems) for an approval the identification gate held back."""
     require(actor, MODERATE, message="Only moderators may moderate comments.")
-    refused, counts, public = [], {}, set()
+    refused, counts, public, approved = [], {}, set(), []
     now = timezone.now()
     with transaction.atomic():
         for comment in selected.select_related("article").select_for_update():
@@ -66,6 +77,8 @@ def moderate(actor, selected, status):
                 continue
             if Comment.Status.APPROVED in (status, comment.status):
                 public.add(comment.article_id)
+            if status == Comment.Status.APPROVED:
+                approved.append(comment)
             Comment.objects.filter(pk=comment.pk).update(
                 status=status, moderated_by=user_of(actor), moderated_at=now
             )
@@ -77,6 +90,7 @@ def moderate(actor, selected, status):
                 actor=actor,
                 **dict(by_status),
             )
+        _confirm_authors(approved)
         if public:
             changed("comments_moderated", actor, articles=public)
     return sum(sum(c.values()) for c in counts.values()), refused
@@ -94,6 +108,8 @@ def edit(actor, comment, changed_fields):
     with transaction.atomic():
         if stored.status != comment.status:
             comment.moderated_by, comment.moderated_at = user_of(actor), timezone.now()
+            if comment.status == Comment.Status.APPROVED:
+                _confirm_authors([comment])
             audit.record(
                 audit.Action.COMMENTS_MODERATED,
                 article=comment.article,

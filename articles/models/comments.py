@@ -61,6 +61,11 @@ class Comment(models.Model):
     notified_at = models.DateTimeField(
         null=True, blank=True, editable=False, help_text="When the moderators were emailed."
     )
+    proven = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Sent from a browser whose commenter confirmed this email by our link.",
+    )
 
     objects = CommentQuerySet.as_manager()
 

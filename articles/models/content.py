@@ -15,7 +15,7 @@ from markdownx.models import MarkdownxField
 
 from articles import images
 from articles.cache import derived_timeout
-from articles.markdown import render
+from articles.markdown import render, validate_renderable
 from articles.models.holds import LegalHold
 from articles.models.indexes import SearchIndex
 from articles.models.media import ImageRendition
@@ -122,7 +122,9 @@ class CalloutQuerySet(models.QuerySet):
 class Callout(models.Model):
     """A promo line ("… is running a survey …") shown beside articles."""
 
-    text = models.TextField(help_text="Short Markdown: one or two sentences.")
+    text = models.TextField(
+        help_text="Short Markdown: one or two sentences.", validators=[validate_renderable]
+    )
     text_html = models.TextField(editable=False, blank=True)
     link_url = HttpsURLField(blank=True, help_text="Optional: where the promo leads.")
     site_wide = models.BooleanField(
@@ -233,7 +235,10 @@ class Article(models.Model):
     standfirst = models.TextField(
         max_length=600, help_text="The summary paragraph under the headline; plain text."
     )
-    body = MarkdownxField(help_text="Markdown. The preview shows exactly what readers will see.")
+    body = MarkdownxField(
+        help_text="Markdown. The preview shows exactly what readers will see.",
+        validators=[validate_renderable],
+    )
     body_html = models.TextField(editable=False, blank=True)
     section = models.ForeignKey(
         Section, null=True, blank=True, on_delete=models.PROTECT, related_name="articles"
@@ -658,7 +663,7 @@ class SiteSettings(models.Model):
 
     class Moderation(models.TextChoices):
         ALL = "all", "Hold every comment for moderation"
-        FIRST = "first", "Hold first-time commenters; approve known-good emails"
+        FIRST = "first", "Hold first-time commenters; approve confirmed known commenters"
 
     publication_name = models.CharField(max_length=120, default="Standfirst")
     tagline = models.CharField(max_length=200, blank=True, default="News, republished with care")
@@ -670,7 +675,13 @@ class SiteSettings(models.Model):
     comments_enabled = models.BooleanField(
         default=True, help_text="Switch off to close comments on every article."
     )
-    comment_moderation = models.CharField(max_length=10, choices=Moderation, default=Moderation.ALL)
+    comment_moderation = models.CharField(
+        max_length=10,
+        choices=Moderation,
+        default=Moderation.ALL,
+        help_text="Known commenters opened the link mailed to them when a comment of theirs "
+        "was approved, in the browser they comment from; typing an address is not enough.",
+    )
     comments_auto_close_days = models.PositiveIntegerField(
         null=True,
         blank=True,

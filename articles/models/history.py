@@ -68,6 +68,7 @@ class AuditEntry(models.Model):
         REPUBLICATION_RECORDED = "republication_recorded", "Republication record saved"
         REDACTED = "redacted", "Redacted"
         EDGE_PURGED = "edge_purged", "Purged at the edge"
+        LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -14,7 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.markdown import render
+from articles.markdown import render, validate_renderable
 from articles.models.content import Article, HttpsURLField
 
 
@@ -301,7 +301,7 @@ class PolicyPage(models.Model):
         default=Kind.OTHER,
         help_text="Which structured-data policy link this page is; one page per kind is used.",
     )
-    body = models.TextField(help_text="Markdown.")
+    body = models.TextField(help_text="Markdown.", validators=[validate_renderable])
     body_html = models.TextField(editable=False, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -11,14 +11,17 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from articles import commenters
 from articles.actions import comments as comment_actions
 from articles.client_ip import client_ip
 from articles.comments import CommentForm, form_time_token, over_rate_limit
 from articles.models import Article, Comment
 from articles.origin import require_same_origin
+from articles.params import query_int
 
 
 def _page(request, article, status, **context):
@@ -70,7 +73,8 @@ def comment(request, year, month, day, slug):
         )
         response["Retry-After"] = str(settings.STANDFIRST_COMMENT_RATE_WINDOW)
         return response
-    stored = comment_actions.post(form, ip)
+    proven = commenters.has_proof(request, form.cleaned_data["email"])
+    stored = comment_actions.post(form, ip, proven=proven)
     outcome = "published" if stored.status == Comment.Status.APPROVED else "pending"
     response = HttpResponseRedirect(f"{article.get_absolute_url()}?comment={outcome}#comments")
     response.status_code = 303  # See Other: a reload of the next page never posts again
@@ -79,10 +83,27 @@ def comment(request, year, month, day, slug):
 
 def _reply_form(request, article):
     parent = None
-    if request.GET.get("reply", "").isdigit():
+    reply = query_int(request, "reply")
+    if reply is not None:
         parent = (
-            Comment.objects.public()
-            .filter(article=article, parent__isnull=True, pk=int(request.GET["reply"]))
-            .first()
+            Comment.objects.public().filter(article=article, parent__isnull=True, pk=reply).first()
         )
     return _page(request, article, 200, parent=parent)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD"])
+def confirm_commenter(request, token):
+    """The link mailed to an approved commenter: remember the proof on this browser.
+
+    Changes nothing on the server, so a mail scanner opening the link only gives itself a
+    cookie; never cached, and the only response that sets the commenter cookie.
+    """
+    digest = commenters.digest_from_token(token)
+    context = {"confirmed": digest is not None, "max_days": commenters.CONFIRM_MAX_AGE // 86400}
+    response = render(
+        request, "articles/commenter_confirmed.html", context, status=200 if digest else 400
+    )
+    if digest:
+        commenters.remember(response, digest)
+    return response

@@ -5,6 +5,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.views.generic import TemplateView
 
+from articles.metadata import absolute
 from articles.models import Article, Correction, SiteSettings
 from articles.views.public import paginate
 
@@ -39,7 +40,10 @@ class CorrectionsFeed(Feed):
         return f"Corrections · {SiteSettings.load().publication_name}"
 
     def link(self):
-        return reverse("articles:corrections")
+        return absolute(reverse("articles:corrections"))
+
+    def feed_url(self):
+        return absolute(reverse("articles:corrections_feed"))
 
     def description(self):
         return "Corrections, clarifications, updates and legal amendments, newest first."
@@ -54,7 +58,7 @@ class CorrectionsFeed(Feed):
         return item.text
 
     def item_link(self, item):
-        return item.get_absolute_url()
+        return absolute(item.get_absolute_url())
 
     def item_guid(self, item):
         return f"{settings.SITE_URL}/corrections/{item.pk}"

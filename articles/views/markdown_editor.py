@@ -5,14 +5,18 @@ with Pillow and names the stored file after it, so a real GIF called "x.html" is
 and served, as a .gif.
 """
 
+from django.conf import settings
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.files.storage import default_storage
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.utils.html import format_html
 from markdownx.forms import ImageForm
 from markdownx.settings import MARKDOWNX_MEDIA_PATH
 from markdownx.views import ImageUploadView, MarkdownifyView
 
 from articles import images, uploads
+from articles.comments import count_in_window
+from articles.markdown import RenderLimitExceeded
 
 
 class VerifiedImageForm(ImageForm):
@@ -33,13 +37,33 @@ class VerifiedImageForm(ImageForm):
         return default_storage.url(name)
 
 
+def _preview_notice(message, status):
+    """A refusal the editor reads in the preview pane (markdownx shows any answer's body)."""
+    return HttpResponse(format_html('<p class="preview-refused" role="alert">{}</p>', message),
+                        status=status)  # fmt: skip
+
+
 class StaffMarkdownifyView(MarkdownifyView):
-    """markdownx's preview, with a 400 instead of a 500 when the form field is missing."""
+    """markdownx's preview: a 400 instead of a 500 for a missing field or text over the
+    render limits, and at most STANDFIRST_MARKDOWN_PREVIEW_RATE previews a minute per user
+    (the editor asks on each pause in typing; a script could ask without end)."""
 
     def post(self, request, *args, **kwargs):
         if "content" not in request.POST:
             return HttpResponseBadRequest("Send the Markdown to preview as 'content'.")
-        return super().post(request, *args, **kwargs)
+        count = count_in_window(f"markdown-preview-rate:{request.user.pk}", 60)
+        if count > settings.STANDFIRST_MARKDOWN_PREVIEW_RATE:
+            response = _preview_notice(
+                "Too many previews in the last minute: the preview resumes shortly. "
+                "Your text is not affected.",
+                429,
+            )
+            response["Retry-After"] = "60"
+            return response
+        try:
+            return super().post(request, *args, **kwargs)
+        except RenderLimitExceeded as exc:
+            return _preview_notice(f"Preview not shown: {exc.messages[0]}", 400)
 
 
 class StaffImageUploadView(ImageUploadView):

@@ -34,6 +34,7 @@ from articles.models import (
 from articles.navigation import nav_sections
 from articles.pagecache import public_lifetime
 from articles.pagination import page_of
+from articles.params import query_int
 from articles.related import related_articles
 from articles.reports import report_token
 from articles.search import clean_query, search, snippet_html
@@ -109,7 +110,7 @@ class HomeView(PublicListView):
         published = with_comment_counts(
             Article.objects.published().defer(*NOT_LISTED).select_related("section")
         )
-        first_page = self.request.GET.get("page", "1") == "1"
+        first_page = query_int(self.request, "page", default=1) == 1
         # Every page leaves the featured few out of "Latest", so page boundaries stay put.
         featured = list(published.filter(featured=True)[:HOME_FEATURED])
         self.shown = [a.pk for a in featured]
