@@ -102,9 +102,10 @@ def delete_files(names):
 
 
 def remove_quietly(names):
-    """Undo writes after a failure without hiding it: what cannot be removed is logged."""
+    """Remove files where a failure must not undo or hide what happened (after a commit, or
+    while another error is raised): what cannot be removed is logged for the operators."""
     for name in names:
         try:
             delete_files([name])
         except STORAGE_ERRORS:
-            log.error("Could not remove %s from the media storage after a failed write.", name)
+            log.error("Could not remove %s from the media storage: remove it by hand.", name)

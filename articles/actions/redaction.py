@@ -79,7 +79,7 @@ def redact(actor, articles, names, replacement):
             counts = {a.pk: _redact_one(actor, a, ids, substitute, copies) for a in articles}
             old_files = set().union(*(uploads.files_of(old) for old in copies))
             ImageRendition.objects.filter(source__in=list(copies)).delete()
-            transaction.on_commit(lambda: uploads.delete_files(old_files))
+            transaction.on_commit(lambda: uploads.remove_quietly(old_files))
             gone = [settings.MEDIA_URL + name for name in old_files]
             changed("redacted", actor, articles=ids, legal=True, gone=gone,
                     models={"tag", "callout"})  # fmt: skip
