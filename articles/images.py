@@ -13,6 +13,7 @@ the original's format, named <stem>-<width>w.<ext>, and describes each one; the 
 rows for them are written by articles.uploads. Nothing here reads or writes the database.
 """
 
+import contextlib
 import html
 import io
 import re
@@ -154,23 +155,31 @@ def make_renditions(name):
     if width <= max(settings.STANDFIRST_IMAGE_WIDTHS):
         widths.append(width)  # a small original is itself the largest size; bigger ones are not
     made = []
-    for w in widths:
-        h = max(1, round(height * w / width))
-        resized = web if w == width else web.resize((w, h), Image.Resampling.LANCZOS)
-        formats = ["WEBP"] if image_format == "WEBP" else ["WEBP", image_format]
-        for fmt in formats:
-            if w == width and fmt == image_format:
-                file_name = name  # the prepared original is its own full-width rendition
-            else:
-                data = io.BytesIO()
-                frame = resized.convert("RGB") if fmt == "JPEG" else resized
-                if fmt == "GIF":
-                    frame = frame.convert("RGBA").convert("P", palette=Image.Palette.ADAPTIVE)
-                _save(frame, data, fmt)
-                file_name = default_storage.save(
-                    f"{stem}-{w}w.{FORMATS[fmt]}", ContentFile(data.getvalue())
-                )
-            made.append({"name": file_name, "format": fmt.lower(), "width": w, "height": h})
+    try:
+        for w in widths:
+            h = max(1, round(height * w / width))
+            resized = web if w == width else web.resize((w, h), Image.Resampling.LANCZOS)
+            formats = ["WEBP"] if image_format == "WEBP" else ["WEBP", image_format]
+            for fmt in formats:
+                if w == width and fmt == image_format:
+                    file_name = name  # the prepared original is its own full-width rendition
+                else:
+                    data = io.BytesIO()
+                    frame = resized.convert("RGB") if fmt == "JPEG" else resized
+                    if fmt == "GIF":
+                        frame = frame.convert("RGBA").convert("P", palette=Image.Palette.ADAPTIVE)
+                    _save(frame, data, fmt)
+                    file_name = default_storage.save(
+                        f"{stem}-{w}w.{FORMATS[fmt]}", ContentFile(data.getvalue())
+                    )
+                made.append({"name": file_name, "format": fmt.lower(), "width": w, "height": h})
+    except BaseException:
+        # All or nothing: the caller removes the original, and these go with it.
+        for rendition in made:
+            if rendition["name"] != name:
+                with contextlib.suppress(Exception):  # the storage failed: its error is raised
+                    default_storage.delete(rendition["name"])
+        raise
     return made
 
 

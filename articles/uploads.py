@@ -2,16 +2,35 @@
 
 Files are written before any row is locked (the actions call store_hero() before they
 claim the article's version), are never overwritten in place (the storage picks a free
-name), and are removed with every rendition when an image is renamed or deleted.
+name), and are removed with every rendition when an image is renamed or deleted. The
+storage is the local disk or a bucket (settings.STORAGES); when it cannot be written, an
+image is stored wholly or not at all and StorageUnavailable says so.
 """
 
+import logging
 from pathlib import PurePosixPath
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from articles import images
 from articles.models import ImageRendition
+
+log = logging.getLogger(__name__)
+# What a storage raises when it cannot be used: a full or read-only disk, a bucket that is
+# unreachable or refuses the credentials.
+STORAGE_ERRORS = (OSError, BotoCoreError, ClientError)
+
+
+class StorageUnavailable(Exception):
+    """The media storage could not be written; nothing of the image was kept."""
+
+    def __init__(self):
+        super().__init__(
+            "The image store cannot be reached, so the image was not saved and nothing was "
+            "changed. Try again in a minute; if it keeps failing, tell the site's operators."
+        )
 
 
 def record_renditions(source, renditions):
@@ -23,10 +42,20 @@ def record_renditions(source, renditions):
     )  # fmt: skip
 
 
+def _save_with_renditions(name, content):
+    """Save an image and make its renditions, all or nothing; (stored name, renditions)."""
+    stored = None
+    try:
+        stored = default_storage.save(name, content)
+        return stored, images.make_renditions(stored)
+    except STORAGE_ERRORS as exc:
+        remove_quietly([stored])
+        raise StorageUnavailable() from exc
+
+
 def store_image(name, content):
     """Store a prepared image and its renditions; returns (stored name, renditions)."""
-    stored = default_storage.save(name, content)
-    renditions = images.make_renditions(stored)
+    stored, renditions = _save_with_renditions(name, content)
     record_renditions(stored, renditions)
     return stored, renditions
 
@@ -63,10 +92,12 @@ def copy_image(name, new_stem):
     """A copy of a stored image under a new stem in the same folder, with fresh renditions
     (no rows yet: the caller records them in its transaction). Returns (name, renditions)."""
     path = PurePosixPath(name)
-    with default_storage.open(name) as original:
-        data = original.read()
-    stored = default_storage.save(str(path.with_name(new_stem + path.suffix)), ContentFile(data))
-    return stored, images.make_renditions(stored)
+    try:
+        with default_storage.open(name) as original:
+            data = original.read()
+    except STORAGE_ERRORS as exc:
+        raise StorageUnavailable() from exc
+    return _save_with_renditions(str(path.with_name(new_stem + path.suffix)), ContentFile(data))
 
 
 def files_of(name):
@@ -80,3 +111,13 @@ def delete_files(names):
     for name in names:
         if name and default_storage.exists(name):
             default_storage.delete(name)
+
+
+def remove_quietly(names):
+    """Remove files where a failure must not undo or hide what happened (after a commit, or
+    while another error is raised): what cannot be removed is logged for the operators."""
+    for name in names:
+        try:
+            delete_files([name])
+        except STORAGE_ERRORS:
+            log.error("Could not remove %s from the media storage: remove it by hand.", name)

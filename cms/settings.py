@@ -5,6 +5,7 @@ is fail-closed: it refuses to start without a real secret key and allowed hosts.
 Every variable is documented in README.md and .env.example.
 """
 
+import hashlib
 import ipaddress
 import os
 from pathlib import Path
@@ -203,10 +204,48 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads live on the local disk (make run, one host) or, with STANDFIRST_MEDIA_STORAGE=s3,
+# in an S3-compatible bucket shared by every host (django-storages' own AWS_* names).
+MEDIA_STORAGE = env("STANDFIRST_MEDIA_STORAGE", "local").strip().lower()
+if MEDIA_STORAGE == "local":
+    MEDIA_URL = "/media/"
+    _MEDIA_BACKEND = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    _BUCKET = env("AWS_STORAGE_BUCKET_NAME")
+    _ENDPOINT = env("AWS_S3_ENDPOINT_URL").rstrip("/")  # empty: Amazon S3 itself
+    _CDN = env("AWS_S3_CUSTOM_DOMAIN")  # a CDN (or the bucket's public host) in front
+    if not _BUCKET:
+        raise ImproperlyConfigured("STANDFIRST_MEDIA_STORAGE=s3 needs AWS_STORAGE_BUCKET_NAME.")
+    # The public address of a stored name is MEDIA_URL + name (the storage's own url(), which
+    # a test keeps equal): Markdown bodies and redaction find uploads by that prefix.
+    MEDIA_URL = (
+        f"https://{_CDN}/"
+        if _CDN
+        else f"{_ENDPOINT}/{_BUCKET}/"
+        if _ENDPOINT
+        else f"https://{_BUCKET}.s3.amazonaws.com/"
+    )
+    _MEDIA_BACKEND = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _BUCKET,
+            "endpoint_url": _ENDPOINT or None,
+            "access_key": env("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env("AWS_SECRET_ACCESS_KEY") or None,
+            "region_name": env("AWS_S3_REGION_NAME") or None,
+            "custom_domain": _CDN or None,
+            "addressing_style": "path" if _ENDPOINT else None,
+            "file_overwrite": False,  # a taken name gets a suffix, as on disk
+            "querystring_auth": False,  # public media: plain, cacheable URLs
+            "default_acl": None,  # the bucket's policy decides who reads
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+else:
+    raise ImproperlyConfigured("STANDFIRST_MEDIA_STORAGE must be 'local' or 's3'")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _MEDIA_BACKEND,
     "staticfiles": {
         # Hashed, compressed files in production; plain finders locally so no
         # collectstatic step is needed for `make run` or the tests.
@@ -216,6 +255,14 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Backups are signed (HMAC-SHA256) with this key, kept apart from the backups. Production
+# has no default: backup and restore refuse to run without one. Locally it is derived
+# from SECRET_KEY, so a local backup restores on the same machine.
+STANDFIRST_BACKUP_KEY = env(
+    "STANDFIRST_BACKUP_KEY",
+    "" if PRODUCTION else hashlib.sha256(f"standfirst-backup:{SECRET_KEY}".encode()).hexdigest(),
+)
 
 # Uploads: refuse big request bodies before they reach a view.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

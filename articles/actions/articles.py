@@ -96,7 +96,10 @@ def save(
             "This change does not say which version of the article it started from. "
             "Reload the page and make it again."
         )
-    written = uploads.store_hero(article)  # before the row is locked
+    try:
+        written = uploads.store_hero(article)  # before the row is locked
+    except uploads.StorageUnavailable as exc:
+        raise Refused(str(exc)) from exc
     try:
         with transaction.atomic():
             _claim_version(article, expected_version, creating)

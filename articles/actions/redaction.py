@@ -79,7 +79,7 @@ def redact(actor, articles, names, replacement):
             counts = {a.pk: _redact_one(actor, a, ids, substitute, copies) for a in articles}
             old_files = set().union(*(uploads.files_of(old) for old in copies))
             ImageRendition.objects.filter(source__in=list(copies)).delete()
-            transaction.on_commit(lambda: uploads.delete_files(old_files))
+            transaction.on_commit(lambda: uploads.remove_quietly(old_files))
             gone = [settings.MEDIA_URL + name for name in old_files]
             changed("redacted", actor, articles=ids, legal=True, gone=gone,
                     models={"tag", "callout"})  # fmt: skip
@@ -149,8 +149,10 @@ def _copy_images(articles, substitute):
         for name in _images_named(articles, substitute):
             stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             copies[name] = uploads.copy_image(name, substitute(stem, slug=True))
-    except BaseException:
-        uploads.delete_files(n for new, r in copies.values() for n in [new, *_names(r)])
+    except BaseException as exc:
+        uploads.remove_quietly(n for new, r in copies.values() for n in [new, *_names(r)])
+        if isinstance(exc, uploads.StorageUnavailable):
+            raise Refused(f"Nothing was redacted. {exc}") from exc
         raise
     return copies
 

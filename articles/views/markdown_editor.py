@@ -69,6 +69,12 @@ class StaffMarkdownifyView(MarkdownifyView):
 class StaffImageUploadView(ImageUploadView):
     form_class = VerifiedImageForm
 
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except uploads.StorageUnavailable as exc:
+            return JsonResponse({"image": [str(exc)]}, status=503)
+
     def form_invalid(self, form):
         """A 400 with the reasons, for the editor's script and for a plain form post."""
         return JsonResponse(form.errors, status=400)
