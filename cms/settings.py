@@ -9,8 +9,9 @@ import hashlib
 import ipaddress
 import os
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote, urlsplit
 
+import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -32,29 +33,32 @@ def env_list(name, default=""):
 
 
 def database_from_url(url):
-    """Turn DATABASE_URL into a DATABASES entry: sqlite:///path or postgres://user:pass@host/db."""
-    parts = urlsplit(url)
-    if parts.scheme == "sqlite":
-        # As dj-database-url reads it: sqlite:///relative.db, sqlite:////absolute/path.db
-        path = unquote(parts.path)[1:]
-        if path and path != ":memory:" and not path.startswith("/"):
-            path = str(BASE_DIR / path)
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": path or ":memory:"}
-    if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = dict(parse_qsl(parts.query))
-        return {
-            "ENGINE": "django.db.backends.postgresql",
-            "NAME": unquote(parts.path.lstrip("/")) or "standfirst",
-            "USER": unquote(parts.username or ""),
-            "PASSWORD": unquote(parts.password or ""),
-            "HOST": parts.hostname or "",
-            "PORT": str(parts.port or ""),
-            "CONN_MAX_AGE": int(options.pop("conn_max_age", 60)),
-            "CONN_HEALTH_CHECKS": True,
-            # Fail fast when the server is unreachable: /healthz and the 503 page answer quickly.
-            "OPTIONS": {"connect_timeout": "3"} | options,
-        }
-    raise ImproperlyConfigured(f"DATABASE_URL scheme {parts.scheme!r} is not supported")
+    """DATABASE_URL as a DATABASES entry, parsed by dj-database-url, with our defaults.
+
+    sqlite:///relative.db is relative to the repository (sqlite:////absolute.db is not);
+    PostgreSQL connections are reused for 60 s (`?conn_max_age=` overrides), health-checked,
+    and give up after 3 s (`?connect_timeout=` overrides) so /healthz and the 503 page
+    answer quickly when the server is unreachable.
+    """
+    try:
+        config = dj_database_url.parse(url)
+    except ValueError as exc:  # an unknown scheme, or a URL that does not parse
+        raise ImproperlyConfigured(f"DATABASE_URL is not supported: {exc}") from exc
+    options = config.setdefault("OPTIONS", {})
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = config["NAME"]
+        if name != ":memory:" and not name.startswith("/"):
+            config["NAME"] = str(BASE_DIR / name)
+        config.update(CONN_MAX_AGE=0, CONN_HEALTH_CHECKS=False)
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        config["NAME"] = config["NAME"] or "standfirst"
+        config.update(CONN_MAX_AGE=int(options.pop("conn_max_age", 60)), CONN_HEALTH_CHECKS=True)
+        options.setdefault("connect_timeout", 3)
+    else:
+        raise ImproperlyConfigured(f"DATABASE_URL engine {config['ENGINE']!r} is not supported")
+    if not options:
+        del config["OPTIONS"]
+    return config
 
 
 ENVIRONMENT = env("DJANGO_ENV", "local").strip().lower()
@@ -111,8 +115,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    # CSP and the headers Django lacks; inside any page cache, so cached pages carry them.
-    "cms.security.SecurityHeadersMiddleware",
+    # CSP (django-csp) and Permissions-Policy; inside any page cache, so cached pages carry them.
+    "cms.security.PathCSPMiddleware",
     # Last: axes needs the authenticated user and answers locked-out logins itself.
     "axes.middleware.AxesMiddleware",
 ]
@@ -330,20 +334,39 @@ ADMIN_PATH = env("DJANGO_ADMIN_PATH", "admin/").strip().strip("/") + "/"
 if ADMIN_PATH == "/" or not all(part for part in ADMIN_PATH[:-1].split("/")):
     raise ImproperlyConfigured("DJANGO_ADMIN_PATH must be a path such as 'admin/'.")
 
-# Content Security Policy (cms/security.py): public pages run no script at all; the admin
-# and markdownx run only their own static files. Nothing inline runs anywhere (Django 5.2's
-# admin has no inline script or style; a Chromium test checks the markdownx editor).
-CSP_PUBLIC = (
-    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' https: data:; "
-    "font-src 'self'; connect-src 'none'; media-src 'self' https:; object-src 'none'; "
-    "frame-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-CSP_ADMIN = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' https: data: blob:; font-src 'self'; connect-src 'self'; "
-    "object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
+# Content Security Policy (django-csp; cms/security.py picks the admin's by path): public
+# pages run no script at all; the admin and markdownx run only their own static files.
+# Nothing inline runs anywhere (Django 5.2's admin has no inline script or style; a Chromium
+# test checks the markdownx editor). tests/test_security_headers.py pins both policies.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF, "https:", "data:"],
+        "font-src": [SELF],
+        "connect-src": [NONE],
+        "media-src": [SELF, "https:"],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CSP_ADMIN_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF, "https:", "data:", "blob:"],
+    "font-src": [SELF],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "frame-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+}
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
     "microphone=(), payment=(), usb=()"

@@ -45,9 +45,9 @@ def test_postgres_connections_give_up_fast():
     from cms.settings import database_from_url
 
     options = database_from_url("postgres://u@db.example/x")["OPTIONS"]
-    assert options["connect_timeout"] == "3"
+    assert options["connect_timeout"] == 3
     assert database_from_url("postgres://u@h/x?connect_timeout=10")["OPTIONS"] == {
-        "connect_timeout": "10"
+        "connect_timeout": 10
     }
 
 

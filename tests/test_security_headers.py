@@ -16,6 +16,20 @@ def directives(policy):
     }
 
 
+# The policies as they were before django-csp wrote them: pinned, directive for directive.
+PUBLIC_POLICY = (
+    "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' https: data:; "
+    "font-src 'self'; connect-src 'none'; media-src 'self' https:; object-src 'none'; "
+    "frame-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+ADMIN_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' https: data: blob:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
 class InlineFinder(HTMLParser):
     """Collects what a strict CSP would block: inline scripts, styles and handlers."""
 
@@ -43,6 +57,8 @@ def test_public_pages_have_a_strict_csp_and_no_inline_code(client):
         response = client.get(url)
         assert response.status_code in {200, 404}, url
         policy = directives(response["Content-Security-Policy"])
+        assert policy == directives(PUBLIC_POLICY), url
+        assert "'unsafe-inline'" not in response["Content-Security-Policy"]
         assert policy["script-src"] == ["'none'"]
         assert policy["style-src"] == ["'self'"]
         assert policy["object-src"] == ["'none'"]
@@ -75,7 +91,10 @@ def test_error_pages_use_a_stylesheet_not_inline_style():
 @pytest.mark.django_db
 def test_admin_and_editor_endpoints_get_the_admin_policy(client):
     for url in [reverse("admin:login"), reverse("markdownx_markdownify")]:
-        policy = directives(client.get(url)["Content-Security-Policy"])
+        header = client.get(url)["Content-Security-Policy"]
+        policy = directives(header)
+        assert policy == directives(ADMIN_POLICY), url
+        assert "'unsafe-inline'" not in header
         assert policy["script-src"] == ["'self'"], url
         assert "'unsafe-eval'" not in policy["script-src"]
         assert policy["style-src"] == ["'self'"]

@@ -6,6 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from cms.settings import BASE_DIR, database_from_url
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD_KEY = "k" * 20 + "Zx9!pQ-2vT_8mR#4wL@6nB^3cF&7hJ*1sD+5gK%0"
@@ -63,3 +66,35 @@ def test_local_editor_is_refused_in_production():
     result = manage("ensure_local_editor", env=env)
     assert result.returncode != 0
     assert "Refused: production mode" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("sqlite:///db.sqlite3", {"NAME": str(BASE_DIR / "db.sqlite3"), "CONN_MAX_AGE": 0}),
+        ("sqlite:////var/lib/x.db", {"NAME": "/var/lib/x.db"}),
+        ("sqlite://", {"NAME": ":memory:"}),
+        (
+            "postgres://ann:p%40ss@db.example:5433/news",
+            {"USER": "ann", "PASSWORD": "p@ss", "HOST": "db.example", "NAME": "news",
+             "CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True,
+             "OPTIONS": {"connect_timeout": 3}},
+        ),
+        (
+            "postgresql://h/x?conn_max_age=600&sslmode=require",
+            {"CONN_MAX_AGE": 600, "OPTIONS": {"connect_timeout": 3, "sslmode": "require"}},
+        ),
+        ("pgsql://h", {"NAME": "standfirst"}),
+    ],
+)  # fmt: skip
+def test_database_url_keeps_its_meaning(url, expected):
+    """DATABASE_URL as the README documents it (dj-database-url with our defaults)."""
+    config = database_from_url(url)
+    assert {key: config.get(key) for key in expected} == expected
+    assert "conn_max_age" not in config.get("OPTIONS", {})
+
+
+def test_database_url_of_another_engine_is_refused():
+    for url in ["mysql://h/x", "ftp://h/x"]:
+        with pytest.raises(ImproperlyConfigured):
+            database_from_url(url)
