@@ -70,7 +70,7 @@ migrations-check: $(VENV)/.installed-requirements.txt ## Fail if a model change 
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
 .PHONY: bench bench-quick
-bench: $(VENV)/.installed-requirements.txt ## Benchmark on PostgreSQL + Redis: pages vs floor and limit, growth to 100k (BENCH_ARGS="--quick")
+bench: $(VENV)/.installed-requirements.txt ## Benchmark on PostgreSQL + Redis: pages vs floor, limit and Wagtail, Varnish, newsroom mix, growth to 100k (BENCH_ARGS="--sizes 1000,10000")
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 bench-quick: $(VENV)/.installed-requirements.txt ## The benchmark at 1,000 and 10,000 articles (a few minutes)
