@@ -102,7 +102,15 @@ def test_admin_and_editor_endpoints_get_the_admin_policy(client):
         assert policy["frame-ancestors"] == ["'none'"]
 
 
-def test_production_mode_sets_hsts_and_secure_httponly_cookies():
+@pytest.mark.parametrize(
+    ("preload_env", "hsts"),
+    [
+        # Preload is the operator's choice (it binds every subdomain for months): off by default.
+        ({}, "max-age=31536000; includeSubDomains"),
+        ({"DJANGO_HSTS_PRELOAD": "1"}, "max-age=31536000; includeSubDomains; preload"),
+    ],
+)
+def test_production_mode_sets_hsts_and_secure_httponly_cookies(preload_env, hsts):
     result = djangoproc.run(
         """
         from django.conf import settings
@@ -123,10 +131,10 @@ def test_production_mode_sets_hsts_and_secure_httponly_cookies():
             "plain_http": Client().get("/", HTTP_HOST="news.example.org").status_code,
         }))
         """,
-        djangoproc.PRODUCTION | {"DATABASE_URL": "sqlite:///:memory:"},
+        djangoproc.PRODUCTION | {"DATABASE_URL": "sqlite:///:memory:"} | preload_env,
     )
     assert result["status"] == 200
-    assert result["hsts"] == "max-age=31536000; includeSubDomains; preload"
+    assert result["hsts"] == hsts
     assert result["csrf_cookie"] == {"secure": True, "httponly": True}
     assert result["session"] == [True, True]
     assert result["plain_http"] == 301
