@@ -53,11 +53,16 @@ def bump_version():
     """A new content version, told at once to every worker's copies (articles.nearcache)."""
     try:
         try:
-            version = cache.incr(VERSION_KEY)
+            cache.incr(VERSION_KEY)
+            # Read back rather than trust incr's answer: django-redis increments in a Lua
+            # script, whose numbers are doubles, so above 2**53 (our clock-based versions)
+            # the answer is rounded, and a rounded-down version would keep stale copies.
+            version = cache.get(VERSION_KEY)
         except ValueError:  # missing (first change, or evicted)
             version = _new_version()
             cache.set(VERSION_KEY, version, None)
-        nearcache.publish(version)
+        if version is not None:  # None: the cache went away between the two calls
+            nearcache.publish(version)
     except Exception:  # an unreachable cache must not fail an editor's save
         logger.exception("Could not bump the content version; cached pages may be stale")
 

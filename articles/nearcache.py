@@ -72,6 +72,12 @@ class NearCache:
         self.version = max(self.version, version)
         self.trusted_until = now + TRUST_SECONDS
 
+    def heard(self, version):
+        """This process made `version`: no need to wait for its echo on the channel, which
+        under load can arrive after this worker's next request."""
+        with self.lock:
+            self.version = max(self.version, version)
+
     def put(self, key, version, entry):
         size = len(entry[2]) + OVERHEAD_BYTES
         if size > self.max_bytes // 16:
@@ -170,3 +176,5 @@ def publish(version):
     if redis is not None:
         client = redis()
         client.publish(channel(client), version)
+        if _near is not None:
+            _near.heard(version)

@@ -1,14 +1,17 @@
-"""Django's Redis cache, degraded to misses when Redis is down: the site keeps serving.
+"""The Redis cache (django-redis), degraded to misses when Redis is down: the site keeps serving.
 
-It also keeps one redis client per connection pool: Django builds a new redis.Redis for
-every cache call, and each copies redis-py's table of about 170 response callbacks, a
-quarter of the time of a page-cache hit. A client is thread-safe and only wraps its pool.
+django-redis keeps one redis client per server and hands it out through its public
+`client` (Django's own backend builds a new redis.Redis, with its table of response
+callbacks, for every call: about twice the cost of a lookup). This module adds only the
+degrading: every read misses and every write is dropped (and logged) while Redis is
+unreachable, with Django's own answers for a miss (incr on a missing key raises ValueError,
+which the rate limit and the version counters take as "count here instead").
 """
 
 import functools
 import logging
 
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django_redis.cache import RedisCache
 from redis.exceptions import RedisError
 
 log = logging.getLogger(__name__)
@@ -23,7 +26,7 @@ def _degrade(miss):
         def wrapper(self, *args, **kwargs):
             try:
                 return method(self, *args, **kwargs)
-            except RedisError as exc:
+            except (RedisError, OSError) as exc:  # OSError: a socket timeout
                 log.warning("Cache %s failed, treated as a miss: %s", method.__name__, exc)
                 return miss(*args, **kwargs) if callable(miss) else miss
 
@@ -40,32 +43,18 @@ def _missing(key, *args, **kwargs):
     raise ValueError(f"Key {key!r} not found (cache unavailable).")
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        index = self._get_connection_pool_index(write)
-        client = self._clients.get(index)
-        if client is None:
-            client = self._clients[index] = super().get_client(key, write=write)
-        return client
-
-
 class DegradingRedisCache(RedisCache):
-    """Every read misses and every write is dropped (and logged) while Redis is unreachable."""
+    """django-redis's cache, with a miss (not an error) for every call while Redis is down."""
 
     def __init__(self, server, params):
         options = params.setdefault("OPTIONS", {})
-        options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
-        options.setdefault("socket_timeout", SOCKET_TIMEOUT)
+        options.setdefault("SOCKET_CONNECT_TIMEOUT", SOCKET_TIMEOUT)
+        options.setdefault("SOCKET_TIMEOUT", SOCKET_TIMEOUT)
         super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
 
     def redis_client(self):
         """The redis client under the cache, for what Django's cache API lacks (pub/sub)."""
-        return self._cache.get_client(write=True)
+        return self.client.get_client(write=True)
 
     get = _degrade(_default)(RedisCache.get)
     set = _degrade(None)(RedisCache.set)

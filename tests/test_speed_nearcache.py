@@ -139,3 +139,14 @@ def test_copies_are_bounded_and_least_recently_used_go_first():
     assert "page-99" in near.pages and "page-0" not in near.pages
     near.put("huge", 1, (200, {}, b"x" * 10_000, None, 0))
     assert "huge" not in near.pages  # larger than a sixteenth of the space
+
+
+def test_the_version_told_to_the_copies_is_exact(redis_cache, client):
+    """Versions start from the clock (above 2**53, where a double cannot hold every integer):
+    a version rounded on its way to the copies would leave them trusting pages made
+    before the change."""
+    url = make_article().get_absolute_url()
+    warm(client, url)
+    for _ in range(3):
+        content_cache.bump_version()
+        assert nearcache._near.version == content_cache.current_version() > 2**53
