@@ -1,9 +1,8 @@
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, re_path
 
-from articles import feeds
 from articles.sitemaps import SITEMAPS
-from articles.views import comments, corrections, discovery, previews, public, reports
+from articles.views import comments, corrections, discovery, feeds, previews, public, reports
 
 app_name = "articles"
 

@@ -5,10 +5,10 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.views.generic import TemplateView
 
-from articles.feeds import XmlSafeRssFeed
 from articles.metadata import absolute
 from articles.models import Article, Correction, SiteSettings
 from articles.typography import curly
+from articles.views.feeds import XmlSafeRssFeed
 from articles.views.public import paginate
 
 FEED_SIZE = 50
