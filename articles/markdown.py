@@ -28,9 +28,9 @@ ALLOWED_TAGS = {
     "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "abbr": {"title"},
-    "img": {"src", "alt", "title", "width", "height"},
+    "*": {"lang", "title"},  # on every allowed tag (nh3's default, written out)
+    "a": {"href"},
+    "img": {"src", "alt", "width", "height"},
     "td": {"align"},
     "th": {"align", "scope"},
     "ol": {"start"},

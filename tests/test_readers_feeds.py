@@ -109,3 +109,21 @@ def test_entry_content_carries_the_articles_corrections_escaped(client, news, ur
     assert "<b>Hamzah</b>" not in content
     others = [e for e in parsed.entries if e.link != entry.link]
     assert others and all("Corrections and updates" not in e.content[0].value for e in others)
+
+
+@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/"])
+def test_a_republished_entry_credits_its_original_publisher_first(
+    client, news, url, django_assert_max_num_queries
+):
+    from articles.models import Republication
+
+    Republication.objects.create(
+        article=news["lead"], publisher="Partner Weekly", original_url="https://partner.example/a"
+    )
+    with django_assert_max_num_queries(12):  # one query for every record, not one per entry
+        _, parsed = _parse(client, url)
+    lead, *others = parsed.entries
+    content = lead.content[0].value
+    credit = 'first published by <a href="https://partner.example/a">Partner Weekly</a>'
+    assert credit in content and content.index(credit) < content.index("Full text with")
+    assert all("first published by" not in entry.content[0].value for entry in others)

@@ -25,7 +25,7 @@ from articles import comments as comment_rules
 from articles import markdown, previews
 from articles.models import Article, Comment, PreviewLink, SiteSettings
 from articles.pagecache import PageCache
-from tests.commenting import post_comment
+from tests.commenting import confirm_address, post_comment
 from tests.factories import edit, make_article, make_comment, make_tag
 
 pytestmark = pytest.mark.django_db
@@ -119,6 +119,7 @@ def test_a_sensitive_story_holds_even_a_known_commenter_for_a_moderator(client, 
     SiteSettings.objects.update_or_create(pk=1, defaults={"comment_moderation": "first"})
     plain = make_article()
     make_comment(plain, email="known@example.net")
+    confirm_address(client, "known@example.net")  # known: proven in this browser
     assert post_comment(client, plain, email="known@example.net", body="Fine.").status_code == 303
     assert Comment.objects.get(body="Fine.").status == Comment.Status.APPROVED
     response = post_comment(client, story, email="known@example.net", body="About this.")

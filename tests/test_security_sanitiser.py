@@ -81,3 +81,75 @@ def test_known_payloads_render_harmless(renderer, payload):
 @example(text="<a href='java\x00script:alert(1)'>x</a>")
 def test_arbitrary_text_renders_harmless(renderer, text):
     check(renderer, text)
+
+
+# The exact allowlist, written out here on purpose: a tag or attribute added to the
+# sanitiser's lists (articles.markdown) must fail this test until it is added here too.
+EXPECTED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "dd", "del", "dl",
+    "dt", "em", "figcaption", "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img",
+    "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s", "small", "strong", "sub",
+    "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+}  # fmt: skip
+EXPECTED_ON_EVERY_TAG = {"lang", "title"}
+EXPECTED_ATTRIBUTES = {
+    "a": {"href", "rel"},  # rel is set by the sanitiser: noopener noreferrer
+    "img": {"src", "alt", "width", "height", "loading"},  # loading is set: lazy
+    "td": {"align"},
+    "th": {"align", "scope"},
+    "ol": {"start"},
+}
+DANGEROUS_TAGS = ["script", "iframe", "style", "form", "input", "svg", "object", "embed",
+                  "link", "meta", "base", "math", "video", "audio", "button", "textarea", "h1",
+                  "div", "span", "font", "details", "dialog", "template"]  # fmt: skip
+OFFERED = {
+    "style": "color:red", "onclick": "alert(1)", "onerror": "alert(1)", "class": "x",
+    "id": "x", "href": "https://example.org/", "src": "https://example.org/x.png",
+    "title": "t", "alt": "a", "width": "1", "height": "1", "align": "left", "scope": "col",
+    "start": "2", "target": "_blank", "rel": "opener", "srcset": "https://example.org/y.png 2x",
+    "loading": "eager", "data-x": "1", "formaction": "https://example.org/", "tabindex": "0",
+    "contenteditable": "true", "lang": "fr", "dir": "rtl", "name": "n", "value": "v",
+}  # fmt: skip
+
+
+class Elements(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found = {}
+
+    def handle_starttag(self, tag, attrs):
+        self.found.setdefault(tag, set()).update(name for name, _ in attrs)
+
+    handle_startendtag = handle_starttag
+
+
+# Table parts outside a table are dropped by the HTML parser, so they get their context.
+CONTEXT = {
+    "caption": ("<table>", "</table>"),
+    "thead": ("<table>", "</table>"),
+    "tbody": ("<table>", "</table>"),
+    "tfoot": ("<table>", "</table>"),
+    "tr": ("<table><tbody>", "</tbody></table>"),
+    "td": ("<table><tbody><tr>", "</tr></tbody></table>"),
+    "th": ("<table><tbody><tr>", "</tr></tbody></table>"),
+}
+
+
+def allowed(tag):
+    return EXPECTED_ON_EVERY_TAG | EXPECTED_ATTRIBUTES.get(tag, set())
+
+
+@pytest.mark.parametrize("tag", sorted(EXPECTED_TAGS) + DANGEROUS_TAGS)
+def test_the_sanitiser_keeps_exactly_the_allowlist(tag):
+    from articles.markdown import sanitise
+
+    attributes = " ".join(f'{name}="{value}"' for name, value in OFFERED.items())
+    before, after = CONTEXT.get(tag, ("", ""))
+    parser = Elements()
+    parser.feed(sanitise(f"{before}<{tag} {attributes}>x</{tag}>{after}"))
+    if tag in EXPECTED_TAGS:
+        assert parser.found[tag] == allowed(tag)
+    else:
+        assert tag not in parser.found
+    assert set(parser.found) <= EXPECTED_TAGS
+    assert all(parser.found[t] <= allowed(t) for t in parser.found)

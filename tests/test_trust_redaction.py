@@ -287,3 +287,46 @@ def test_a_name_in_every_place_is_gone_from_rows_files_and_pages(
     page = client.get(article.get_absolute_url()).content.decode()
     assert "the child was seven" in page and NOTE in page
     assert 'property="og:image"' in page and "application/ld+json" in page
+
+
+# What others share, and all or nothing ----------------------------------------------------
+
+
+def test_a_callout_shared_with_another_article_is_forked_not_rewritten():
+    from articles.models import Callout
+
+    ours = make_article(headline="Inquest into Kerry Sandal's care")
+    theirs = make_article(headline="An unrelated story")
+    callout = Callout.objects.create(text="Did you know Kerry Sandal? Tell us.")
+    ours.callouts.add(callout)
+    theirs.callouts.add(callout)
+    redact(SYSTEM, [ours], ["Kerry Sandal"], "[name removed]")
+    callout.refresh_from_db()
+    assert callout.text == "Did you know Kerry Sandal? Tell us."  # the other article's own
+    assert list(theirs.callouts.all()) == [callout]
+    [fork] = Article.objects.get(pk=ours.pk).callouts.all()
+    assert fork != callout and fork.text == "Did you know [name removed]? Tell us."
+
+
+def test_a_redaction_that_fails_on_one_article_changes_none(monkeypatch):
+    from articles.actions import redaction
+
+    first = make_article(headline="Kerry Sandal: the first report", body="Kerry Sandal spoke.")
+    second = make_article(headline="Kerry Sandal: the second report")
+    make_comment(first, body="I knew Kerry Sandal.")
+    real = redaction._rewrite_comments
+
+    def fail_on_the_second(article, substitute):
+        if article.pk == second.pk:
+            raise RuntimeError("the disk is full")
+        return real(article, substitute)
+
+    monkeypatch.setattr(redaction, "_rewrite_comments", fail_on_the_second)
+    with pytest.raises(RuntimeError):
+        redact(SYSTEM, [first, second], ["Kerry Sandal"], "[name removed]")
+    first.refresh_from_db()
+    assert first.headline == "Kerry Sandal: the first report" and "Kerry Sandal" in first.body
+    assert Comment.objects.get().body == "I knew Kerry Sandal."
+    assert not Correction.objects.filter(text=NOTE).exists()
+    assert first.revisions.exists()
+    assert all("Kerry Sandal" in r.data["headline"] for r in first.revisions.all())

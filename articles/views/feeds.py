@@ -1,12 +1,13 @@
-"""RSS 2.0 and Atom feeds: site-wide, per section, per tag. Full sanitised content
-(body_html, then the article's corrections), authors, categories, publication and update
-times, absolute URLs from SITE_URL."""
+"""RSS 2.0 and Atom feeds: site-wide, per section, per tag. Full sanitised content (a
+republished piece's attribution line, body_html, then the article's corrections), authors,
+categories, publication and update times, absolute URLs from SITE_URL."""
 
 import re
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.dateformat import format as format_date
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
@@ -132,6 +133,7 @@ class ArticleFeed(Feed):
 
     def items(self, obj=None):
         articles = listed(Article.objects.published()).prefetch_related("corrections")
+        articles = articles.select_related("republication")  # for the attribution line
         return self.filter_articles(articles, obj)[:FEED_LENGTH]
 
     def item_title(self, item):
@@ -162,7 +164,10 @@ class ArticleFeed(Feed):
 
     def item_extra_kwargs(self, item):
         return {
-            "content": absolute_html(item.body_html) + corrections_html(item),
+            # A republished piece credits its original publisher first, as on its page.
+            "content": render_to_string("includes/attribution.html", {"article": item})
+            + absolute_html(item.body_html)
+            + corrections_html(item),
             "author_names": [b.author.name for b in item.byline_set.all()],
         }
 
