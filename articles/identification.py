@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Prefetch
 
-from articles.models import Callout, Comment
+from articles.models import Article, Callout, Comment
 from articles.names import file_words, name_pattern
 
 # Callables taking an article and yielding (where, text) pairs.
@@ -20,6 +21,8 @@ TEXT_SOURCES = []
 _MARKDOWN_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)")
 # Fields that are ours, not text about the article.
 _SKIP_FIELDS = {"body_html", "status", "work_type", "comments_closed_reason", "embargo_note"}
+# What with_sources() attaches to each article, so the sources below need no query of their own.
+_SITE_WIDE, _PUBLIC_COMMENTS = "_scan_site_wide_callouts", "_scan_public_comments"
 
 
 def text_source(func):
@@ -63,7 +66,10 @@ def callouts(article):
     if article.pk:
         for callout in article.callouts.all():
             yield "callout", callout.text
-    for callout in Callout.objects.active().filter(site_wide=True):
+    site_wide = getattr(article, _SITE_WIDE, None)
+    if site_wide is None:
+        site_wide = Callout.objects.active().filter(site_wide=True)
+    for callout in site_wide:
         yield "site-wide callout", callout.text
 
 
@@ -77,7 +83,10 @@ def corrections(article):
 @text_source
 def approved_comments(article):
     if article.pk:
-        for comment in Comment.objects.public().filter(article=article):
+        comments = getattr(article, _PUBLIC_COMMENTS, None)
+        if comments is None:
+            comments = Comment.objects.public().filter(article=article)
+        for comment in comments:
             yield "approved comment", f"{comment.name}: {comment.body}"
 
 
@@ -117,11 +126,48 @@ def scan(article, entries=None):
     return find(entries, [pair for source in TEXT_SOURCES for pair in source(article)])
 
 
-def unsigned_entries(article):
+def unsigned(entries):
     """Register entries no editor has signed off: their matches keep the article back."""
+    return entries.exclude(sign_offs__isnull=False)
+
+
+def unsigned_entries(article):
     if not article.pk:
         return []
-    return list(article.do_not_identify.exclude(sign_offs__isnull=False))
+    return list(unsigned(article.do_not_identify.all()))
+
+
+def with_sources(articles):
+    """The articles, each with what the text sources read already fetched: scanning a list
+    costs a fixed number of queries, however long it is."""
+    articles = list(
+        articles.prefetch_related(
+            "tags",
+            "callouts",
+            "corrections",
+            Prefetch("comments", Comment.objects.public(), to_attr=_PUBLIC_COMMENTS),
+        )
+    )
+    site_wide = list(Callout.objects.active().filter(site_wide=True)) if articles else []
+    for article in articles:
+        setattr(article, _SITE_WIDE, site_wide)
+    return articles
+
+
+def awaiting_sign_off(entries):
+    """The pks of those register entries that no editor has signed off and whose term
+    appears in their article now: each keeps its article back until fixed or signed off."""
+    waiting = unsigned(entries)
+    articles = Article.objects.filter(pk__in=waiting.values("article")).prefetch_related(
+        Prefetch("do_not_identify", waiting, to_attr="_scan_unsigned")
+    )
+    return sorted(
+        {
+            match.entry.pk
+            for article in with_sources(articles)
+            for match in scan(article, article._scan_unsigned)
+        }
+    )
 
 
 def problems(article, texts=None, reveal=True):

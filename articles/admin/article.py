@@ -50,6 +50,32 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DueFilter(admin.SimpleListFilter):
+    """Scheduled articles going public soon (the editor's desk links here)."""
+
+    title = "going public"
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [("soon", "In the next 24 hours")]
+
+    def queryset(self, request, queryset):
+        return queryset.due_soon() if self.value() == "soon" else queryset
+
+
+class EmbargoFilter(admin.SimpleListFilter):
+    """Articles not yet public whose embargo note sets conditions (the desk links here)."""
+
+    title = "embargo"
+    parameter_name = "embargo"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Not yet public, with an embargo note")]
+
+    def queryset(self, request, queryset):
+        return queryset.under_embargo() if self.value() == "waiting" else queryset
+
+
 class VerifiedImageField(forms.ImageField):
     """An image field whose checks are articles.images.prepare(): clear refusals, clean bytes."""
 
@@ -219,7 +245,15 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
         "is_published",
         "comments_closed",
     ]
-    list_filter = [StateFilter, "section", "featured", "comments_closed", "tags"]
+    list_filter = [
+        StateFilter,
+        DueFilter,
+        EmbargoFilter,
+        "section",
+        "featured",
+        "comments_closed",
+        "tags",
+    ]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}

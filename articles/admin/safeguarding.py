@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
+from articles import identification
 from articles.actions import holds as hold_actions
 from articles.actions import safeguarding as safeguarding_actions
 from articles.admin.base import ActionAdmin
@@ -75,12 +76,27 @@ class SignOffInline(admin.TabularInline):
         return False
 
 
+class SignOffFilter(admin.SimpleListFilter):
+    """Entries whose term appears in their article with no sign-off (the desk links here)."""
+
+    title = "sign-off"
+    parameter_name = "sign_off"
+
+    def lookups(self, request, model_admin):
+        return [("awaiting", "Matches awaiting a sign-off")]
+
+    def queryset(self, request, queryset):
+        if self.value() != "awaiting":
+            return queryset
+        return queryset.filter(pk__in=identification.awaiting_sign_off(queryset))
+
+
 @admin.register(DoNotIdentify)
 class DoNotIdentifyAdmin(ActionAdmin):
     """The register; a sign-off records who allowed the matches and why (audited)."""
 
     list_display = ["term", "kind", "reason", "article", "signed_off"]
-    list_filter = ["kind", "reason"]
+    list_filter = [SignOffFilter, "kind", "reason"]
     search_fields = ["term", "article__headline"]
     autocomplete_fields = ["article"]
     inlines = [SignOffInline]

@@ -167,6 +167,10 @@ class Callout(models.Model):
             raise ValidationError({"ends_at": "The end must come after the start."})
 
 
+# What the editor's desk counts as "going public soon".
+DUE_SOON = timedelta(hours=24)
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self, at=None):
         """What the public may see: published, published_at reached, not expired.
@@ -190,6 +194,19 @@ class ArticleQuerySet(models.QuerySet):
         if state == Article.State.EXPIRED:
             return self.filter(live, expired, published_at__lte=at)
         return self.filter(status=Article.Status.DRAFT)
+
+    def due_soon(self, at=None):
+        """Scheduled articles that go public within DUE_SOON (the next 24 hours)."""
+        at = at or timezone.now()
+        return self.in_state(Article.State.SCHEDULED, at).filter(published_at__lte=at + DUE_SOON)
+
+    def under_embargo(self, at=None):
+        """Articles not yet public (drafts, scheduled) whose embargo note sets conditions."""
+        at = at or timezone.now()
+        waiting = self.in_state(Article.State.DRAFT, at) | self.in_state(
+            Article.State.SCHEDULED, at
+        )
+        return waiting.exclude(embargo_note="")
 
     def featured(self):
         return self.published().filter(featured=True)

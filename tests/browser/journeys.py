@@ -41,7 +41,7 @@ class Watch:
         page.on("response", self._response)
 
     def _console(self, message):
-        if message.type == "error":
+        if message.type == "error" and not self._favicon(message.location.get("url", "")):
             self.problems.append(f"console error: {message.text}")
 
     @staticmethod

@@ -1,0 +1,67 @@
+"""The editor's desk: what needs someone now, each item a count and a link to exactly
+those rows in the admin.
+
+DESK is the one list. An item names its model, a label, the rows waiting (a function of
+the ModelAdmin's own queryset, so each role counts only what its admin pages show it) and
+the changelist query string that lists the same rows. The admin index (cms/admin.py) shows
+an item only to those whose ModelAdmin lets them view the model. Source-watch alerts and
+failed deliveries join the list once they exist.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Model, QuerySet
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
+
+from articles import identification
+from articles.models import Article, Comment, DoNotIdentify, ProblemReport
+
+
+@dataclass(frozen=True)
+class DeskItem:
+    label: str
+    model: type[Model]
+    rows: Callable[[QuerySet], QuerySet]
+    query: str  # the changelist filter showing the same rows
+
+
+DESK = [
+    DeskItem(
+        "Comments awaiting moderation",
+        Comment,
+        lambda comments: comments.filter(status=Comment.Status.PENDING),
+        f"status={Comment.Status.PENDING}",
+    ),
+    DeskItem(
+        "New reader reports",
+        ProblemReport,
+        lambda reports: reports.filter(status=ProblemReport.Status.NEW),
+        f"status__exact={ProblemReport.Status.NEW}",
+    ),
+    DeskItem(
+        "Do-not-identify matches awaiting sign-off",
+        DoNotIdentify,
+        lambda entries: entries.filter(pk__in=identification.awaiting_sign_off(entries)),
+        "sign_off=awaiting",
+    ),
+    DeskItem(
+        "Stories going public in the next 24 hours",
+        Article,
+        lambda articles: articles.due_soon(),
+        "due=soon",
+    ),
+    DeskItem(
+        "Stories under embargo",
+        Article,
+        lambda articles: articles.under_embargo(),
+        "embargo=waiting",
+    ),
+    DeskItem(
+        "Failed background tasks",
+        DBTaskResult,
+        lambda results: results.filter(status=TaskResultStatus.FAILED),
+        f"status__exact={TaskResultStatus.FAILED.value}",
+    ),
+]
