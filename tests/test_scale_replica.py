@@ -10,9 +10,11 @@ replica, one showing the new headline from the primary.
 import contextlib
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -25,7 +27,7 @@ from tests.pgpair import PG_BIN, Pair, free_port
 DB = "standfirst_replica"
 MAX_LAG = 6  # STANDFIRST_REPLICA_MAX_LAG_SECONDS of the server under test
 WINDOW = 5  # STANDFIRST_READ_YOUR_WRITES_SECONDS
-MARKERS = ("Aardvark", "Badger", "Cormorant", "Dolphin", "Egret", "Falcon", "Gannet")
+MARKERS = ("Aardvark", "Badger", "Cormorant", "Dolphin", "Egret", "Falcon", "Gannet", "Heron")
 
 
 @pytest.fixture(scope="module")
@@ -45,15 +47,19 @@ def pair():
         pair.stop()
 
 
-@pytest.fixture(scope="module")
-def site(pair):
-    env = {
+def pair_env(pair):
+    return {
         "DATABASE_URL": f"{pair.primary.url_base}/{DB}",
         "DATABASE_REPLICA_URL": f"{pair.replica.url_base}/{DB}",
         "STANDFIRST_REPLICA_MAX_LAG_SECONDS": str(MAX_LAG),
         "STANDFIRST_READ_YOUR_WRITES_SECONDS": str(WINDOW),
     }
-    seeded = djangoproc.run(
+
+
+@pytest.fixture(scope="module")
+def seeded(pair):
+    """(article id, its path, an editor's session key), in the migrated primary."""
+    return djangoproc.run(
         """
         from django.core.management import call_command
         call_command("migrate", verbosity=0)
@@ -64,28 +70,40 @@ def site(pair):
         session = client.cookies["sessionid"].value
         print(json.dumps([article.pk, article.get_absolute_url(), session]))
         """,
-        env=env,
+        env=pair_env(pair),
         timeout=180,
     )
+
+
+@contextlib.contextmanager
+def serving(pair, seeded, **env):
+    """gunicorn (cms.wsgi: the page cache's door, then Django) with one worker."""
     port = free_port()
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
-    with open(pair.root / "gunicorn.log", "w") as log:
+    with open(pair.root / f"gunicorn-{port}.log", "w") as log:
         server = subprocess.Popen(  # noqa: S603 - our own application
             [sys.executable, "-m", "gunicorn", "cms.wsgi:application",
              "--bind", f"127.0.0.1:{port}", "--workers", "1"],
-            cwd=djangoproc.ROOT, env=base | env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=djangoproc.ROOT, env=base | pair_env(pair) | env, stdout=log,
+            stderr=subprocess.STDOUT,
         )  # fmt: skip
     try:
         site = Site(pair, f"http://127.0.0.1:{port}", *seeded)
-        site.wait_until_up(server)
+        site.wait_until_up(server, log.name)
         yield site
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # gunicorn's quick shutdown
         try:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+
+
+@pytest.fixture(scope="module")
+def site(pair, seeded):
+    with serving(pair, seeded) as site:
+        yield site
 
 
 class Site:
@@ -94,11 +112,12 @@ class Site:
         self.editor = requests.Session()
         self.editor.cookies.set("sessionid", session)
 
-    def wait_until_up(self, server):
-        for _ in range(300):
-            assert server.poll() is None, (self.pair.root / "gunicorn.log").read_text()
-            with contextlib.suppress(requests.ConnectionError):
-                if requests.get(self.url + "/healthz", timeout=5).status_code == 200:
+    def wait_until_up(self, server, log):
+        deadline = time.monotonic() + 90  # the first request imports the whole site
+        while time.monotonic() < deadline:
+            assert server.poll() is None, Path(log).read_text()
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(self.url + "/healthz", timeout=30).status_code == 200:
                     return
             time.sleep(0.1)
         raise AssertionError("gunicorn did not answer")
@@ -208,8 +227,26 @@ def test_after_a_change_reads_wait_for_the_replica_to_replay_it(replay_paused):
     site.resume_replay()
     measured_again()
     site.pause_replay()
-    site.set_on_primary_only("Falcon")
+    site.set_on_primary_only("Dolphin")
     assert site.headline() == "Egret"  # replayed: the replica serves readers again
+
+
+def test_the_page_cache_keeps_what_the_primary_rendered_after_a_change(pair, seeded):
+    """With the page cache on: the render after an editor's change is stored, so it must not
+    come from a replica that has not replayed the change."""
+    with serving(pair, seeded, STANDFIRST_PAGE_CACHE="1") as site:
+        site.resume_replay()
+        before = site.headline()  # rendered and stored
+        assert site.headline() == before  # a hit
+        site.pause_replay()
+        try:
+            site.editor_saves("Falcon")  # invalidates it
+            assert site.headline() == "Falcon"  # rendered from the primary, and stored
+            site.resume_replay()
+            measured_again()
+            assert site.headline() == "Falcon"
+        finally:
+            site.resume_replay()
 
 
 def test_a_replica_lagging_beyond_the_bound_is_not_read(replay_paused):
@@ -223,6 +260,19 @@ def test_a_replica_lagging_beyond_the_bound_is_not_read(replay_paused):
         time.sleep(0.2)
     assert site.headline() == "Gannet"
     assert time.monotonic() - paused_at > MAX_LAG - 1  # not before the bound
+
+
+def test_an_idle_caught_up_replica_is_read_however_old_its_last_commit(site):
+    """With nothing written, the replica's last replayed commit grows old: not a lag."""
+    site.resume_replay()
+    time.sleep(MAX_LAG + 0.5)  # nothing commits meanwhile
+    site.pair.replica.sql("SELECT pg_wal_replay_pause()")
+    try:
+        before = site.headline()  # measured now: idle for longer than the bound
+        site.set_on_primary_only("Heron")
+        assert site.headline() == before  # so still read
+    finally:
+        site.resume_replay()
 
 
 def test_a_stopped_replica_sends_reads_to_the_primary_quickly(site):
@@ -247,7 +297,6 @@ def test_a_stopped_replica_sends_reads_to_the_primary_quickly(site):
 def test_writes_inside_a_public_read_go_to_the_primary(site, pair):
     """The replica is read-only: a write routed there would raise."""
     site.resume_replay()
-    measured_again()
     kicker = djangoproc.run(
         f"""
         from articles import replica
@@ -264,3 +313,36 @@ def test_writes_inside_a_public_read_go_to_the_primary(site, pair):
         },
     )
     assert kicker == ["replica", "Written"]
+
+
+def test_replica_settings_use_the_primary_for_tests_and_connect_briefly():
+    config = djangoproc.run(
+        """
+        from django.conf import settings
+        auth = settings.MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+        print(json.dumps([settings.DATABASES["replica"], settings.DATABASE_ROUTERS,
+                          settings.MIDDLEWARE[auth + 1]]))
+        """,
+        env={
+            "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/standfirst_replica",
+            "DATABASE_REPLICA_URL": "postgres://reader@replica.example:5432/standfirst",
+        },
+    )
+    replica, routers, after_auth = config
+    assert (replica["HOST"], replica["USER"], replica["OPTIONS"]) == (
+        "replica.example", "reader", {"connect_timeout": 1},
+    )  # fmt: skip
+    assert replica["TEST"]["MIRROR"] == "default"
+    assert routers == ["articles.replica.ReplicaRouter"]
+    assert after_auth == "articles.replica.ReplicaReadsMiddleware"
+
+
+def test_a_replica_of_sqlite_is_refused():
+    with pytest.raises(AssertionError, match="DATABASE_REPLICA_URL needs PostgreSQL"):
+        djangoproc.run(
+            "print(1)",
+            env={
+                "DATABASE_URL": "sqlite://",
+                "DATABASE_REPLICA_URL": "postgres://reader@replica.example:5432/standfirst",
+            },
+        )
