@@ -79,7 +79,8 @@ class Pair:
             "initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"
         )
         with open(data / "postgresql.conf", "a") as conf:
-            conf.write("wal_level = replica\nmax_wal_senders = 4\nfsync = off\n")
+            # No autovacuum: only the tests' own writes move the replica's replay position.
+            conf.write("wal_level = replica\nmax_wal_senders = 4\nfsync = off\nautovacuum = off\n")
         with open(data / "pg_hba.conf", "a") as hba:
             hba.write("host replication all 127.0.0.1/32 trust\n")
         self.primary.start()
