@@ -23,7 +23,7 @@ from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import Signal, receiver
 
 from articles import cache as content_cache
-from articles import edge, fragments, surrogate, tasks, xmltext
+from articles import edge, fragments, replica, surrogate, tasks, xmltext
 from articles.metadata import POLICY_LINKS_CACHE_KEY
 from articles.navigation import NAV_SECTIONS_CACHE_KEY
 from articles.roles import ensure_roles_after_migrate
@@ -65,6 +65,14 @@ class Change:
 def emit(change):
     change = dataclasses.replace(change, keys=tuple(surrogate.touched(change)))
     content_changed.send(sender=Change, change=change)
+
+
+# First of the receivers: its after-commit step must run before the page cache's.
+@receiver(content_changed, dispatch_uid="standfirst-replica")
+def _wait_for_replica(sender, change, **kwargs):
+    """Public reads use the primary until the read replica has replayed this change, so a
+    page rendered after the invalidation is never rendered without it (articles.replica)."""
+    replica.note_change()
 
 
 @receiver(content_changed, dispatch_uid="standfirst-page-cache")

@@ -32,7 +32,7 @@ def env_list(name, default=""):
     return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-def database_from_url(url):
+def database_from_url(url, connect_timeout=3):
     """DATABASE_URL as a DATABASES entry, parsed by dj-database-url, with our defaults.
 
     sqlite:///relative.db is relative to the repository (sqlite:////absolute.db is not);
@@ -53,7 +53,7 @@ def database_from_url(url):
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config["NAME"] = config["NAME"] or "standfirst"
         config.update(CONN_MAX_AGE=int(options.pop("conn_max_age", 60)), CONN_HEALTH_CHECKS=True)
-        options.setdefault("connect_timeout", 3)
+        options.setdefault("connect_timeout", connect_timeout)
     else:
         raise ImproperlyConfigured(f"DATABASE_URL engine {config['ENGINE']!r} is not supported")
     if not options:
@@ -143,6 +143,26 @@ TEMPLATES = [
 DATABASES = {
     "default": database_from_url(env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"))
 }
+# An optional PostgreSQL read replica (streaming) for public reads (articles/replica.py):
+# writes, the admin, staff who just wrote, the worker and commands use the primary, and so
+# does every read while the replica is down, lags, or has not replayed the last change.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL")
+if DATABASE_REPLICA_URL:
+    # Given up on after 1 s: a reader waits that long at most, then reads the primary.
+    DATABASES["replica"] = database_from_url(DATABASE_REPLICA_URL, connect_timeout=1)
+    if {DATABASES[alias]["ENGINE"] for alias in DATABASES} != {"django.db.backends.postgresql"}:
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL needs PostgreSQL for both databases")
+    # Tests read the test database through the alias, never a second one.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["articles.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "articles.replica.ReplicaReadsMiddleware",
+    )
+# Seconds after a staff user's write (any POST) during which their reads use the primary.
+STANDFIRST_READ_YOUR_WRITES_SECONDS = int(env("STANDFIRST_READ_YOUR_WRITES_SECONDS", "10"))
+# A replica further behind than this many seconds is not read (measured every 2 s).
+STANDFIRST_REPLICA_MAX_LAG_SECONDS = float(env("STANDFIRST_REPLICA_MAX_LAG_SECONDS", "10"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The task queue lives in the database: PostgreSQL in production, SQLite under make run,

@@ -25,6 +25,25 @@ def _caches_as_without_redis(settings):
     settings.STANDFIRST_FRAGMENT_CACHE = False
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_replica_reads():
+    """With DATABASE_REPLICA_URL set, the suite still reads the one test database: the
+    replica alias only mirrors its name (TEST MIRROR), and a test's own transaction is seen
+    on its connection alone. Before any handler (live_server's too) loads the middleware.
+    tests/test_scale_replica.py tests the replica, on a real primary and replica."""
+    from django.conf import settings
+    from django.test import override_settings
+
+    if "replica" not in settings.DATABASES:
+        yield
+        return
+    middleware = [
+        name for name in settings.MIDDLEWARE if name != "articles.replica.ReplicaReadsMiddleware"
+    ]
+    with override_settings(DATABASE_ROUTERS=[], MIDDLEWARE=middleware):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""
