@@ -232,3 +232,21 @@ def test_an_override_without_a_reason_is_refused_by_the_action_itself(licensed, 
             editor, article, expected_version=article.version, override=Override("  ")
         )
     assert stored(licensed) == before
+
+
+def test_a_known_commenter_naming_a_protected_child_waits_for_a_moderator(protected):
+    """Known commenters skip first-time moderation, but not the do-not-identify scan."""
+    from articles.models import SiteSettings
+    from tests.commenting import confirm_address, post_comment
+
+    SiteSettings.objects.update_or_create(pk=1, defaults={"comment_moderation": "first"})
+    make_comment(protected, email="regular@example.net")
+    reader = Client()
+    confirm_address(reader, "regular@example.net")
+    post_comment(reader, protected, email="regular@example.net", body="A fine tribute.")
+    post_comment(reader, protected, email="regular@example.net", body="I taught Jamie Brookes.")
+    assert Comment.objects.get(body="A fine tribute.").status == Comment.Status.APPROVED
+    assert Comment.objects.get(body="I taught Jamie Brookes.").status == Comment.Status.PENDING
+    assert (
+        "jamie brookes" not in Client().get(protected.get_absolute_url()).content.decode().lower()
+    )

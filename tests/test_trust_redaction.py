@@ -330,3 +330,31 @@ def test_a_redaction_that_fails_on_one_article_changes_none(monkeypatch):
     assert not Correction.objects.filter(text=NOTE).exists()
     assert first.revisions.exists()
     assert all("Kerry Sandal" in r.data["headline"] for r in first.revisions.all())
+
+
+def test_an_old_url_holding_the_name_stops_redirecting(client):
+    from articles.models import ArticlePath
+
+    article = make_article(headline="Kerry Sandal review", slug="kerry-sandal")
+    old = article.get_absolute_url()
+    article = edit(article, slug="kerry-sandal-review")
+    assert client.get(old).status_code == 301  # an ordinary rename keeps its redirect
+    redact(SYSTEM, [article], ["Kerry Sandal"], "[name removed]")
+    assert client.get(old).status_code == 404
+    assert not [p.path for p in ArticlePath.objects.all() if "sandal" in p.path]
+
+
+def test_what_other_articles_share_is_refused_and_nothing_changes():
+    from articles.models import Callout
+
+    ours = make_article(headline="Kerry Sandal review", tags=[make_tag(name="Kerry Sandal")])
+    other = make_article(headline="Another story", tags=list(ours.tags.all()))
+    Callout.objects.create(text="Remembering Kerry Sandal", site_wide=True)
+    with pytest.raises(Refused) as refused:
+        redact(SYSTEM, [ours], ["Kerry Sandal"], "[name removed]")
+    reasons = " ".join(refused.value.messages)
+    assert "is on 1 other article(s)" in reasons and "site-wide callout" in reasons
+    assert Article.objects.get(pk=ours.pk).headline == "Kerry Sandal review"
+    assert list(Tag.objects.values_list("name", flat=True)) == ["Kerry Sandal"]
+    assert Callout.objects.get().text == "Remembering Kerry Sandal"
+    assert list(other.tags.values_list("name", flat=True)) == ["Kerry Sandal"]

@@ -133,3 +133,33 @@ def test_approved_comments_and_tags_are_scanned_but_pending_or_spam_ones_are_not
     make_comment(article, body="Jamie Brookes again.", status=Comment.Status.SPAM)
     article.tags.add(Tag.objects.create(name="Jamie-Brookes inquiry", slug="jb-inquiry"))
     assert wheres(article) == ["approved comment", "tag"]
+
+
+@pytest.mark.parametrize("group", ["Writers", "Moderators"])
+def test_only_an_editor_signs_off_and_a_refusal_keeps_publishing_blocked(group):
+    from articles.actions import NotAllowed
+    from articles.actions.safeguarding import sign_off
+    from tests.factories import make_member
+
+    article = draft(headline="Jamie Brookes at the hearing")
+    entry = register(article, "Jamie Brookes")
+    with pytest.raises(NotAllowed):
+        sign_off(make_member("someone", group), entry, "The court lifted the restriction.")
+    assert not entry.sign_offs.exists()
+    assert not AuditEntry.objects.filter(action="identification_signed_off").exists()
+    with pytest.raises(GateClosed):
+        article_actions.publish(SYSTEM, article)
+
+
+def test_a_sign_off_without_a_reason_is_refused_and_stores_nothing():
+    from articles.actions import Refused
+    from articles.actions.safeguarding import sign_off
+    from tests.factories import make_member
+
+    article = draft(headline="Jamie Brookes at the hearing")
+    entry = register(article, "Jamie Brookes")
+    with pytest.raises(Refused, match="Say why"):
+        sign_off(make_member("editor", "Editors"), entry, "   ")
+    assert not entry.sign_offs.exists()
+    with pytest.raises(GateClosed):
+        article_actions.publish(SYSTEM, article)
