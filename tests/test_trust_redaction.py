@@ -358,3 +358,17 @@ def test_what_other_articles_share_is_refused_and_nothing_changes():
     assert list(Tag.objects.values_list("name", flat=True)) == ["Kerry Sandal"]
     assert Callout.objects.get().text == "Remembering Kerry Sandal"
     assert list(other.tags.values_list("name", flat=True)) == ["Kerry Sandal"]
+
+
+def test_audit_details_lose_the_name():
+    from articles.actions.articles import close_comments
+    from articles.models import AuditEntry
+
+    article = make_article(headline="Inquest opens")
+    close_comments(SYSTEM, article, note="Kerry Sandal's family asked us to close them.")
+    details = [json.dumps(e.detail) for e in AuditEntry.objects.filter(article=article)]
+    assert any("Kerry Sandal" in d for d in details)  # the name really was in a detail
+    redact(SYSTEM, [article], ["Kerry Sandal"], "[name removed]")
+    details = [json.dumps(e.detail) for e in AuditEntry.objects.filter(article=article)]
+    assert not any("Sandal" in d for d in details)
+    assert any("[name removed]'s family" in d for d in details)
