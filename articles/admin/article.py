@@ -21,7 +21,7 @@ from articles.actions import articles as article_actions
 from articles.actions import previews as preview_actions
 from articles.actions import republication as republication_actions
 from articles.admin import intake as intake_admin
-from articles.admin.base import ActionAdmin, RefusalForm, refusal_of
+from articles.admin.base import ActionAdmin, OneChoiceFilter, RefusalForm, refusal_of
 from articles.admin.comments import CommentInline, comment_counts
 from articles.models import (
     Article,
@@ -50,30 +50,26 @@ class StateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DueFilter(admin.SimpleListFilter):
+class DueFilter(OneChoiceFilter):
     """Scheduled articles going public soon (the editor's desk links here)."""
 
     title = "going public"
     parameter_name = "due"
+    choice = ("soon", "In the next 24 hours")
 
-    def lookups(self, request, model_admin):
-        return [("soon", "In the next 24 hours")]
-
-    def queryset(self, request, queryset):
-        return queryset.due_soon() if self.value() == "soon" else queryset
+    def rows(self, queryset):
+        return queryset.due_soon()
 
 
-class EmbargoFilter(admin.SimpleListFilter):
+class EmbargoFilter(OneChoiceFilter):
     """Articles not yet public whose embargo note sets conditions (the desk links here)."""
 
     title = "embargo"
     parameter_name = "embargo"
+    choice = ("waiting", "Not yet public, with an embargo note")
 
-    def lookups(self, request, model_admin):
-        return [("waiting", "Not yet public, with an embargo note")]
-
-    def queryset(self, request, queryset):
-        return queryset.under_embargo() if self.value() == "waiting" else queryset
+    def rows(self, queryset):
+        return queryset.under_embargo()
 
 
 class VerifiedImageField(forms.ImageField):

@@ -97,3 +97,19 @@ class ActionAdmin(admin.ModelAdmin):
             else:
                 done += 1
         return done
+
+
+class OneChoiceFilter(admin.SimpleListFilter):
+    """A list filter with one choice, `choice` = (value, label), showing `rows(queryset)`:
+    the filters the editor's desk links to (articles.desk)."""
+
+    choice = None
+
+    def lookups(self, request, model_admin):
+        return [self.choice]
+
+    def queryset(self, request, queryset):
+        return self.rows(queryset) if self.value() == self.choice[0] else queryset
+
+    def rows(self, queryset):
+        raise NotImplementedError

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from articles import identification
 from articles.actions import holds as hold_actions
 from articles.actions import safeguarding as safeguarding_actions
-from articles.admin.base import ActionAdmin
+from articles.admin.base import ActionAdmin, OneChoiceFilter
 from articles.models import Article, DoNotIdentify, IdentificationSignOff, LegalHold
 
 
@@ -76,18 +76,14 @@ class SignOffInline(admin.TabularInline):
         return False
 
 
-class SignOffFilter(admin.SimpleListFilter):
+class SignOffFilter(OneChoiceFilter):
     """Entries whose term appears in their article with no sign-off (the desk links here)."""
 
     title = "sign-off"
     parameter_name = "sign_off"
+    choice = ("awaiting", "Matches awaiting a sign-off")
 
-    def lookups(self, request, model_admin):
-        return [("awaiting", "Matches awaiting a sign-off")]
-
-    def queryset(self, request, queryset):
-        if self.value() != "awaiting":
-            return queryset
+    def rows(self, queryset):
         return queryset.filter(pk__in=identification.awaiting_sign_off(queryset))
 
 
