@@ -6,27 +6,38 @@ only asks for input and shows the outcome.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.widgets import AdminTextareaWidget
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from markdownx.admin import MarkdownxModelAdmin
+from markdownx.widgets import MarkdownxWidget
 
 from articles import fidelity, identification, images, previews, revisions, roles
 from articles.actions import EditConflict, GateClosed, Override, Refused, redaction
 from articles.actions import articles as article_actions
+from articles.actions import corrections as correction_actions
 from articles.actions import previews as preview_actions
 from articles.actions import republication as republication_actions
+from articles.actions import safeguarding as safeguarding_actions
 from articles.admin import intake as intake_admin
-from articles.admin.base import ActionAdmin, OneChoiceFilter, RefusalForm, refusal_of
+from articles.admin.base import (
+    ActionAdmin,
+    LabelledTabularInline,
+    OneChoiceFilter,
+    RefusalForm,
+    refusal_of,
+)
 from articles.admin.comments import CommentInline, comment_counts
 from articles.models import (
     Article,
     AuditEntry,
     Byline,
+    Correction,
     DoNotIdentify,
     PreviewLink,
     RelatedArticle,
@@ -72,6 +83,9 @@ class EmbargoFilter(OneChoiceFilter):
         return queryset.under_embargo()
 
 
+SIDE = "side"  # a fieldset shown in the form's right-hand column
+
+
 class VerifiedImageField(forms.ImageField):
     """An image field whose checks are articles.images.prepare(): clear refusals, clean bytes."""
 
@@ -84,6 +98,11 @@ OVERRIDE_HINT = (
     "To publish these changes anyway, give the reason under “Publish despite the licence "
     "check” below and save again: the decision is recorded with your name."
 )
+
+
+class BodyWidget(MarkdownxWidget, AdminTextareaWidget):
+    """markdownx's editor and live preview without markdownx's admin stylesheet: the
+    preview is set in the readers' own (css/article-text.css, templates/markdownx/widget.html)."""
 
 
 class ArticleForm(RefusalForm, forms.ModelForm):
@@ -102,6 +121,7 @@ class ArticleForm(RefusalForm, forms.ModelForm):
         model = Article
         exclude = []  # noqa: DJ006 - ModelAdmin passes the fields from its fieldsets
         field_classes = {"hero_image": VerifiedImageField}
+        widgets = {"body": BodyWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,7 +164,18 @@ class ArticleForm(RefusalForm, forms.ModelForm):
         )
 
 
-class BylineInline(admin.TabularInline):
+def kicker_warning(article):
+    """What the desk is told when the kicker names another work type than the article's."""
+    named = article.kicker_contradiction()
+    if not named:
+        return ""
+    return (
+        f"The kicker “{article.kicker}” says {' or '.join(t.label for t in named)}, but the "
+        f"work type is {article.get_work_type_display()}. Readers see both: change one of them."
+    )
+
+
+class BylineInline(LabelledTabularInline):
     model = Byline
     extra = 1
     autocomplete_fields = ["author"]
@@ -152,7 +183,7 @@ class BylineInline(admin.TabularInline):
     verbose_name_plural = "bylines (in order)"
 
 
-class RelatedArticleInline(admin.TabularInline):
+class RelatedArticleInline(LabelledTabularInline):
     model = RelatedArticle
     fk_name = "article"
     extra = 1
@@ -172,7 +203,39 @@ class RepublicationInline(admin.StackedInline):
     verbose_name_plural = "republication record (for pieces first published elsewhere)"
 
 
-class PreviewLinkInline(admin.TabularInline):
+class CorrectionInline(LabelledTabularInline):
+    """The article's corrections log, written through the corrections actions (each one
+    passes the identification gate and is audited)."""
+
+    model = Correction
+    extra = 0
+    fields = ["kind", "text", "published_at"]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    verbose_name_plural = "corrections (public, newest first)"
+
+
+class DoNotIdentifyInline(LabelledTabularInline):
+    """The article's do-not-identify register, for those who may read it (the inline obeys
+    the register's view permission); sign-offs are on each entry's own page."""
+
+    model = DoNotIdentify
+    extra = 0
+    fields = ["term", "kind", "reason", "sign_off"]
+    readonly_fields = ["sign_off"]
+    verbose_name_plural = "do-not-identify register (never shown to readers)"
+
+    @admin.display(description="sign-off")
+    def sign_off(self, obj):
+        if not obj.pk:
+            return "Save first."
+        signed = obj.sign_offs.first()
+        url = reverse("admin:articles_donotidentify_change", args=[obj.pk])
+        if signed:
+            return format_html('<a href="{}">Signed off by {}</a>', url, signed.signed_by or "—")
+        return format_html('<a href="{}">Sign off or review</a>', url)
+
+
+class PreviewLinkInline(LabelledTabularInline):
     """Shareable links for a reviewer without an account; add a row to make one."""
 
     model = PreviewLink
@@ -188,16 +251,24 @@ class PreviewLinkInline(admin.TabularInline):
             return "Save to create the link."
         if not obj.is_usable():
             return "Revoked" if obj.revoked else "Expired"
+        field = f"preview-link-{obj.pk}"
         return format_html(
-            '<input type="text" readonly value="{}" size="60" aria-label="Preview link">',
+            '<span class="copy-link"><input type="text" readonly value="{}" id="{}" '
+            'aria-label="Preview link"><button type="button" class="button" data-copy="{}">'
+            'Copy</button><output aria-live="polite"></output></span>',
             previews.url(obj),
+            field,
+            field,
         )
+
+    class Media:
+        js = ["js/copy-link.js"]
 
     def has_delete_permission(self, request, obj=None):
         return False
 
 
-class AuditEntryInline(admin.TabularInline):
+class AuditEntryInline(LabelledTabularInline):
     """The article's audit log, read-only."""
 
     model = AuditEntry
@@ -231,7 +302,7 @@ class RedactionForm(forms.Form):
 
 
 @admin.register(Article)
-class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
+class ArticleAdmin(ActionAdmin):
     form = ArticleForm
     list_display = [
         "headline",
@@ -254,47 +325,54 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "callouts"]
-    inlines = [BylineInline, RelatedArticleInline, RepublicationInline, CommentInline]
+    inlines = [
+        BylineInline,
+        RelatedArticleInline,
+        RepublicationInline,
+        CorrectionInline,
+        DoNotIdentifyInline,
+        CommentInline,
+    ]
     editorial_inlines = [PreviewLinkInline, AuditEntryInline]
     readonly_fields = ["comments_by_status", "legal_hold_status", "source_fidelity"]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]
+    # Writing on the left; publishing, filing, comments and trust on the right (fieldsets
+    # with the class SIDE; templates/admin/articles/article/change_form.html lays them out).
     fieldsets = [
-        (None, {"fields": ["kicker", "headline", "slug", "standfirst", "body"]}),
+        (None, {"fields": [("kicker", "work_type"), "headline", "slug", "standfirst", "body"]}),
         ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
-        ("Filing", {"fields": ["section", "tags", "featured", "callouts"]}),
         (
             "Publishing",
             {
-                "fields": [
-                    "status",
-                    "published_at",
-                    "expires_at",
-                    "comments_closed",
-                    "embargo_note",
-                ]
+                "fields": ["status", "published_at", "expires_at", "embargo_note"],
+                "classes": [SIDE],
             },
         ),
-        ("Search engines", {"fields": ["seo_description"], "classes": ["collapse"]}),
-        ("Comments", {"fields": ["comments_by_status", "legal_hold_status"]}),
+        ("Filing", {"fields": ["section", "tags", "featured", "callouts"], "classes": [SIDE]}),
         (
-            "Comments and sensitive stories",
+            "Comments",
             {
                 "fields": [
-                    "work_type",
+                    "comments_by_status",
+                    "legal_hold_status",
+                    "comments_closed",
                     "comments_closed_reason",
                     "comments_closed_note",
                     "comments_closed_at",
                     "comments_hidden",
-                    "sensitive",
-                    "content_note",
-                    "social_image_confirmed",
-                ]
+                ],
+                "classes": [SIDE],
             },
         ),
-        ("Fidelity to the source", {"fields": ["source_fidelity"]}),
-        ("Identification safeguards", {"fields": ["identification_scan"]}),
-        ("Republishing by others", {"fields": ["republish_licence"]}),
+        (
+            "Sensitive story",
+            {"fields": ["sensitive", "content_note", "social_image_confirmed"], "classes": [SIDE]},
+        ),
+        ("Identification safeguards", {"fields": ["identification_scan"], "classes": [SIDE]}),
+        ("Fidelity to the source", {"fields": ["source_fidelity"], "classes": [SIDE]}),
+        ("Republishing by others", {"fields": ["republish_licence"], "classes": [SIDE]}),
+        ("Search engines", {"fields": ["seo_description"], "classes": [SIDE, "collapse"]}),
     ]
     override_fieldset = ("Publish despite the licence check", {"fields": ["override_reason"]})
 
@@ -366,6 +444,13 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
             override=Override(reason) if reason else None,
             verb="edited" if change else "created",
         )
+        if warning := kicker_warning(form.instance):
+            self.message_user(request, warning, messages.WARNING)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["may_redact"] = obj is not None and self.has_redact_permission(request)
+        context["kicker_warning"] = kicker_warning(obj) if obj is not None else ""
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is PreviewLink:
@@ -373,6 +458,22 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
             for link in links:
                 preview_actions.save(request.user, link)
             return links
+        if formset.model is Correction:
+            saved = formset.save(commit=False)
+            for correction in formset.deleted_objects:
+                correction_actions.remove(request.user, correction)
+            for correction in saved:
+                (correction_actions.change if correction.pk else correction_actions.add)(
+                    request.user, correction
+                )
+            return saved
+        if formset.model is DoNotIdentify:
+            saved = formset.save(commit=False)
+            for entry in formset.deleted_objects:
+                safeguarding_actions.delete_entry(request.user, entry)
+            for entry in saved:
+                safeguarding_actions.save_entry(request.user, entry)
+            return saved
         if formset.model is Republication:
             records = formset.save(commit=False)
             for record in records:
@@ -502,6 +603,19 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
                     messages.SUCCESS,
                 )
                 return None
+        return self._redaction_page(request, queryset, form)
+
+    def redact_view(self, request, object_id):
+        """The article page's "Redact a name": the list action's form for this one article,
+        prefilled from its register; it posts to the list action."""
+        if not self.has_redact_permission(request):
+            raise PermissionDenied
+        article = self._article_or_403(request, object_id, change=True)
+        articles = Article.objects.filter(pk=article.pk)
+        form = RedactionForm(initial={"names": self._register_terms(request, articles)})
+        return self._redaction_page(request, articles, form)
+
+    def _redaction_page(self, request, queryset, form):
         return TemplateResponse(
             request,
             "admin/articles/redact.html",
@@ -530,6 +644,11 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
         view = self.admin_site.admin_view
         return [
             path("republish/", view(self.republish_view), name="{}_{}_republish".format(*info)),
+            path(
+                "<path:object_id>/redact/",
+                view(self.redact_view),
+                name="{}_{}_redact".format(*info),
+            ),
             path(
                 "<path:object_id>/revisions/",
                 view(self.revisions_view),

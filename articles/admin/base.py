@@ -113,3 +113,14 @@ class OneChoiceFilter(admin.SimpleListFilter):
 
     def rows(self, queryset):
         raise NotImplementedError
+
+
+class LabelledTabularInline(admin.TabularInline):
+    """A tabular inline whose fields are named for assistive technology: the stock table
+    gives a field only its column header, which is not its label (WCAG 1.3.1, 4.1.2)."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, field in formset.form.base_fields.items():
+            field.widget.attrs.setdefault("aria-label", str(field.label or name).capitalize())
+        return formset

@@ -9,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from articles import identification
 from articles.actions import holds as hold_actions
 from articles.actions import safeguarding as safeguarding_actions
-from articles.admin.base import ActionAdmin, OneChoiceFilter
+from articles.admin.base import ActionAdmin, LabelledTabularInline, OneChoiceFilter
 from articles.models import Article, DoNotIdentify, IdentificationSignOff, LegalHold
 
 
@@ -64,7 +64,7 @@ class LegalHoldAdmin(ActionAdmin):
         self.message_user(request, f"Lifted; {restored} article(s) no longer held.")
 
 
-class SignOffInline(admin.TabularInline):
+class SignOffInline(LabelledTabularInline):
     model = IdentificationSignOff
     extra = 1
     fields = ["reason", "signed_by", "signed_at"]

@@ -1,5 +1,6 @@
 """Articles and what they are filed under: sections, tags, authors, callouts."""
 
+import re
 from datetime import timedelta
 
 from django.conf import settings
@@ -518,6 +519,13 @@ class Article(models.Model):
         """Readers get the republish snippet only under an explicit licence (never by default,
         so pieces republished from elsewhere, like imported ones, do not offer it)."""
         return bool(self.republish_licence)
+
+    def kicker_contradiction(self):
+        """The work types the kicker names when the article's own work type is not among
+        them ("Opinion" over a news story): readers see both labels, so the desk is warned."""
+        words = set(re.findall(r"\w+", self.kicker.casefold()))
+        named = [t for t in self.WorkType if t.label.casefold() in words]
+        return [] if not named or self.work_type in named else named
 
     @property
     def description(self):
