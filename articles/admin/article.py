@@ -23,6 +23,7 @@ from articles.actions import republication as republication_actions
 from articles.admin import intake as intake_admin
 from articles.admin.base import ActionAdmin, OneChoiceFilter, RefusalForm, refusal_of
 from articles.admin.comments import CommentInline, comment_counts
+from articles.admin.sourcealerts import SourceAlertInline
 from articles.models import (
     Article,
     AuditEntry,
@@ -255,7 +256,7 @@ class ArticleAdmin(ActionAdmin, MarkdownxModelAdmin):
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["tags", "callouts"]
     inlines = [BylineInline, RelatedArticleInline, RepublicationInline, CommentInline]
-    editorial_inlines = [PreviewLinkInline, AuditEntryInline]
+    editorial_inlines = [SourceAlertInline, PreviewLinkInline, AuditEntryInline]
     readonly_fields = ["comments_by_status", "legal_hold_status", "source_fidelity"]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]

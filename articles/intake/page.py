@@ -80,6 +80,7 @@ def parse(text, url=""):
         licence=one_line(_link(tree, "license") or _name(ld.get("license")) or meta.license, 300),
         image_url=_http(image),
         image_credit=one_line(credit, 300),
+        corrections=_corrections(ld.get("correction")),
     ).check()
 
 
@@ -160,6 +161,19 @@ def _image(ld, og):
     if isinstance(image, str) and image:
         return image, ""
     return og.get("og:image", ""), ""
+
+
+def _corrections(value):
+    """The correction notes of schema.org's `correction`: CorrectionComment objects (their
+    text, dated when they say when) or plain texts."""
+    notes = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, dict):
+            text, date = one_line(item.get("text")), one_line(item.get("datePublished"))
+            item = f"{date}: {text}" if text and date else text
+        if note := one_line(item, 1000):
+            notes.append(note)
+    return notes
 
 
 def _link(tree, rel):
