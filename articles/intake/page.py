@@ -164,16 +164,10 @@ def _image(ld, og):
 
 
 def _corrections(value):
-    """The correction notes of schema.org's `correction`: CorrectionComment objects (their
-    text, dated when they say when) or plain texts."""
-    notes = []
-    for item in value if isinstance(value, list) else [value]:
-        if isinstance(item, dict):
-            text, date = one_line(item.get("text")), one_line(item.get("datePublished"))
-            item = f"{date}: {text}" if text and date else text
-        if note := one_line(item, 1000):
-            notes.append(note)
-    return notes
+    """The notes of schema.org's `correction`: CorrectionComment objects or plain texts."""
+    items = value if isinstance(value, list) else [value]
+    notes = [one_line(i.get("text") if isinstance(i, dict) else i, 1000) for i in items]
+    return [note for note in notes if note]
 
 
 def _link(tree, rel):
