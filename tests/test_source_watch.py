@@ -139,9 +139,11 @@ def test_a_changed_body_raises_an_alert_with_a_diff_and_a_draft_readers_do_not_s
     assert public(client, story).status_code == 200
     # The next check is an hour on; the worker ran it once (a duplicate finds it not due).
     assert watch.checks == 1 and watch.next_check_at > timezone.now() + timedelta(minutes=55)
-    sourcewatch.check_source.enqueue(watch.republication_id)
+    fetches = len(intake_server.requests)
+    duplicate = sourcewatch.check_source.enqueue(watch.republication_id)
     run_worker()
-    assert SourceAlert.objects.count() == 1
+    assert DBTaskResult.objects.get(pk=duplicate.id).return_value == "not due"
+    assert len(intake_server.requests) == fetches and SourceAlert.objects.count() == 1
     # The desk counts it and links to it; the article shows it in the admin.
     client.force_login(editor)
     item = desk_count(client)
