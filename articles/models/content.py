@@ -713,6 +713,7 @@ class SiteSettings(models.Model):
         help_text="Close comments this many days after publication. Empty: never.",
     )
     source_gone_unpublishes = models.BooleanField(
+        "unpublish when the original is gone",
         default=True,
         help_text="When the source watch finds a republished original gone (404 or 410), "
         "unpublish our copy until an editor decides.",
