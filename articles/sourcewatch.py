@@ -45,18 +45,18 @@ def interval(published_at, now):
 
 
 def watch(republication):
-    """Watch a republication's original from now on (called when its record is saved):
-    the first check is queued with the change, so it exists only if the change commits."""
-    if (
-        not republication.original_url
-        or SourceWatch.objects.filter(republication=republication).exists()
-    ):
+    """Watch a republication's original (called when its record is saved): the first check
+    is queued with the change, so it exists only if the change commits. Saving the record
+    again also requeues a watch whose check is overdue (its run failed every retry)."""
+    if not republication.original_url:
         return
     now = timezone.now()
-    state = SourceWatch.objects.create(
-        republication=republication, next_check_at=now + interval(_published(republication), now)
+    state, created = SourceWatch.objects.get_or_create(
+        republication=republication,
+        defaults={"next_check_at": now + interval(_published(republication), now)},
     )
-    check_source.using(run_after=state.next_check_at).enqueue(republication.pk)
+    if created or state.next_check_at <= now:
+        check_source.using(run_after=state.next_check_at).enqueue(republication.pk)
 
 
 @retried
@@ -123,7 +123,7 @@ def _gone(state, refused):
         SourceAlert(
             article=republication.article,
             kind=SourceAlert.Kind.GONE,
-            detail=f"The original answered {refused.status}: {refused}",
+            detail=f"The original is gone: {refused}",
             correction_text=f"{republication.publisher} has withdrawn the original of this "
             "article.",
         ),
@@ -140,7 +140,10 @@ def _compare(state, fetched):
         return "redacted: watched for a takedown only"
     if snapshot is None or MEDIA_TYPES.get(snapshot.media_type) != kind:
         return "no snapshot of this original to compare with"
-    held = intake.read(snapshot.text.encode(), kind, url=republication.original_url)
+    try:
+        held = intake.read(snapshot.text.encode(), kind, url=republication.original_url)
+    except intake.ImportRefused:
+        return "the snapshot we hold is no article to compare with"
     try:
         now = intake.read(fetched.data, kind, url=fetched.url, charset=fetched.charset)
     except intake.ImportRefused as refused:

@@ -16,6 +16,7 @@ from articles import intake, sourcewatch
 from articles.actions import articles as article_actions
 from articles.actions import intake as intake_actions
 from articles.actions import redaction
+from articles.actions import republication as republication_actions
 from articles.actions import sourcealerts as alert_actions
 from articles.intake.fetch import FetchRefused, fetch
 from articles.models import (
@@ -107,6 +108,18 @@ def test_importing_an_original_by_url_schedules_its_first_check(story):
     assert queued.args_kwargs["args"] == [watch.republication_id]
 
 
+def test_saving_the_record_again_requeues_only_an_overdue_watch(story, editor):
+    republication = story.republication_record
+    DBTaskResult.objects.all().delete()
+    republication_actions.record(editor, republication)
+    assert not DBTaskResult.objects.filter(task_path=TASK).exists()  # its next check is queued
+    past = timezone.now() - timedelta(days=1)
+    SourceWatch.objects.filter(republication=republication).update(next_check_at=past)
+    republication_actions.record(editor, republication)  # a chain broken by failed runs
+    [queued] = DBTaskResult.objects.filter(task_path=TASK)
+    assert queued.run_after == past
+
+
 def test_checks_back_off_as_the_original_ages():
     now = timezone.now()
     assert sourcewatch.interval(now - timedelta(hours=3), now) == timedelta(hours=1)
@@ -153,6 +166,10 @@ def test_a_changed_body_raises_an_alert_with_a_diff_and_a_draft_readers_do_not_s
     change_page = client.get(reverse("admin:articles_article_change", args=[story.pk]))
     shown = change_page.content.decode()
     assert "Source alerts (what the original did" in shown and "Body changed" in shown
+    alert_page = client.get(reverse("admin:articles_sourcealert_change", args=[alert.pk]))
+    assert "<pre>--- snapshot\n+++ original now" in alert_page.content.decode()
+    watch_list = client.get(reverse("admin:articles_sourcewatch_changelist"))
+    assert [w.pk for w in watch_list.context["cl"].result_list] == [watch.pk]
     # The editor edits the draft, then publishes it: now readers see it.
     client.post(
         reverse("admin:articles_sourcealert_change", args=[alert.pk]),

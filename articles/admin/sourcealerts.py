@@ -24,10 +24,6 @@ class OpenFilter(OneChoiceFilter):
         return queryset.open()
 
 
-def changes(alert):
-    return format_html("<pre>{}</pre>", alert.diff) if alert.diff else "No text to compare."
-
-
 @admin.register(SourceAlert)
 class SourceAlertAdmin(ActionAdmin):
     """Edit the drafted correction, then publish it or discard it (list actions)."""
@@ -39,7 +35,9 @@ class SourceAlertAdmin(ActionAdmin):
     fields = [*_SHOWN, "correction_text", *_RESOLUTION]
     actions = ["publish_correction", "discard"]
 
-    changes = admin.display(description="text: the snapshot (-), the original now (+)")(changes)
+    @admin.display(description="text: the snapshot (-), the original now (+)")
+    def changes(self, alert):
+        return format_html("<pre>{}</pre>", alert.diff) if alert.diff else "No text to compare."
 
     def get_readonly_fields(self, request, obj=None):
         done = obj is not None and obj.resolved
