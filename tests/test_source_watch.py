@@ -315,3 +315,20 @@ def test_conditional_fetches_keep_every_guard(intake_server, settings):
     with pytest.raises(FetchRefused, match="304"):
         fetch(intake_server.url(PATH), etag='"v1"\r\nX-Injected: 1')
     assert all("X-Injected" not in headers for _, headers in intake_server.requests)
+
+
+def test_after_a_change_the_licence_check_reads_the_original_as_it_now_is(
+    intake_server, story, editor
+):
+    republication = story.republication_record
+    republication.allowed_edits = republication.Edits.NONE  # verbatim only
+    republication_actions.record(editor, republication)
+    serve(intake_server, "ferry-updated.html")
+    check_now(story)
+    kept = Article.objects.get(pk=story.pk)
+    with pytest.raises(article_actions.GateClosed):  # our copy no longer matches
+        article_actions.save(editor, kept, expected_version=kept.version)
+    now = intake.read(SourceAlert.objects.get().snapshot.text.encode(), "html")
+    kept = Article.objects.get(pk=story.pk)
+    kept.standfirst, kept.body = now.standfirst, now.body
+    article_actions.save(editor, kept, expected_version=kept.version)  # in line again
