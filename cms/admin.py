@@ -29,6 +29,8 @@ JOBS = {
         "articles.legalhold",
         "articles.republication",
         "articles.sourcesnapshot",
+        "articles.sourcealert",
+        "articles.sourcewatch",
         "articles.sealedsource",
     ],
     "Site": [

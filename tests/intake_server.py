@@ -32,11 +32,13 @@ class IntakeServer:
     def __init__(self):
         self.routes = {}
         self.hits = []
+        self.requests = []  # (path, request headers)
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.hits.append((self.path, self.headers.get("Host")))
+                server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path) or Route(b"Not found", 404, "text/plain")
                 time.sleep(route.delay)
                 self.send_response(route.status)

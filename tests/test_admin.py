@@ -36,6 +36,8 @@ def article_form(**overrides):
         "comments-TOTAL_FORMS": "0",
         "comments-INITIAL_FORMS": "0",
         "work_type": "news",
+        "source_alerts-TOTAL_FORMS": "0",
+        "source_alerts-INITIAL_FORMS": "0",
         "preview_links-TOTAL_FORMS": "0",
         "preview_links-INITIAL_FORMS": "0",
         "audit_entries-TOTAL_FORMS": "0",

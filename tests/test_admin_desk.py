@@ -13,7 +13,15 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import identification
 from articles.actions import safeguarding as safeguarding_actions
-from articles.models import Article, Callout, Comment, DoNotIdentify, ProblemReport, SiteSettings
+from articles.models import (
+    Article,
+    Callout,
+    Comment,
+    DoNotIdentify,
+    ProblemReport,
+    SiteSettings,
+    SourceAlert,
+)
 from cms.admin import JOBS
 from tests.factories import make_article, make_comment, make_member, make_staff, make_tag
 
@@ -22,6 +30,7 @@ pytestmark = pytest.mark.django_db
 INDEX = "admin:index"
 PENDING = "Comments awaiting moderation"
 REPORTS = "New reader reports"
+SOURCE = "Source alerts: originals changed, corrected or gone"
 SIGN_OFF = "Do-not-identify matches awaiting sign-off"
 DUE = "Stories going public in the next 24 hours"
 EMBARGO = "Stories under embargo"
@@ -63,6 +72,9 @@ class Desk:
         ProblemReport.objects.create(
             article=live, message="Typo.", status=ProblemReport.Status.DECLINED
         )
+        # Source alerts: one waiting for an editor, one resolved.
+        open_alert = self.alert(live)
+        self.alert(live, resolved_at=now)
         # Register entries: one shown and unsigned (waiting), one shown and signed off,
         # one not shown anywhere (nothing to sign).
         editor = self.users["editor"]
@@ -95,12 +107,19 @@ class Desk:
         self.expected = {
             PENDING: {c.pk for c in pending},
             REPORTS: {new_report.pk},
+            SOURCE: {open_alert.pk},
             SIGN_OFF: {shown.pk},
             DUE: {soon.pk},
             EMBARGO: {embargoed_draft.pk, embargoed_scheduled.pk},
             FAILED: {failed.pk},
         }
         self.writers_own = {DUE: {soon.pk}, EMBARGO: {embargoed_draft.pk}}
+
+    @staticmethod
+    def alert(article, **fields):
+        return SourceAlert.objects.create(
+            article=article, kind=SourceAlert.Kind.CHANGED, detail="The text changed.", **fields
+        )
 
     @staticmethod
     def entry(article, term):
@@ -133,7 +152,7 @@ def listed(client, url):
 def test_each_count_is_its_rows_and_its_link_lists_exactly_them(desk):
     client = desk.client("superuser")
     items = desk_of(client.get(reverse(INDEX)))
-    assert list(items) == [PENDING, REPORTS, SIGN_OFF, DUE, EMBARGO, FAILED]
+    assert list(items) == [PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, FAILED]
     for label, pks in desk.expected.items():
         assert items[label]["count"] == len(pks), label
         assert listed(client, items[label]["url"]) == pks, label
@@ -182,19 +201,21 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
         make_comment(article, status=Comment.Status.PENDING)
         safeguarding_actions.save_entry(editor, desk.entry(article, "Dee Evans"))
         ProblemReport.objects.create(article=live, message=f"Report {n}.")
+        desk.alert(article)
         make_article(headline=f"Soon {n}", published_at=timezone.now() + timedelta(hours=n + 1))
         failed_task()
     items = desk_of(client.get(url))
     assert items[PENDING]["count"] == 5 and items[SIGN_OFF]["count"] == 4
+    assert items[SOURCE]["count"] == 4
     with django_assert_num_queries(QUERIES):
         client.get(url)
 
 
-# Session, user and the user's permissions (4); one count per desk item (6); the
+# Session, user and the user's permissions (4); one count per desk item (7); the
 # do-not-identify scan (7: the articles with unsigned entries, their tags, callouts,
 # corrections, approved comments and unsigned entries, the site-wide callouts); "may add
 # site settings?" for the index's app list and the sidebar's (2); "recent actions" (1).
-QUERIES = 20
+QUERIES = 21
 
 
 def test_the_desks_scan_of_many_articles_finds_what_each_articles_scan_finds(desk):

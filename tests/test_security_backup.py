@@ -39,7 +39,9 @@ from articles.models import (
     Republication,
     SealedSource,
     SiteSettings,
+    SourceAlert,
     SourceSnapshot,
+    SourceWatch,
     TrustOverride,
 )
 from tests.factories import (
@@ -104,7 +106,7 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     article_actions.save(editor, first, expected_version=first.version)
     PreviewLink.objects.create(article=second, created_by=editor, note="Legal, Sam")
     AuditEntry.objects.create(article=first, actor=editor, action="corrected", detail={"n": 1})
-    Republication.objects.create(
+    republication = Republication.objects.create(
         article=first,
         publisher="Community Care",
         original_url="https://example.org/o",
@@ -117,6 +119,12 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
         article=first, rule="fidelity", accepted=["A change"], reason="Agreed", decided_by=editor
     )
     correction = Correction.objects.create(article=first, text="The sum was £4m, not £40m.")
+    SourceWatch.objects.create(republication=republication, etag='"v1"', last_status=200)
+    SourceAlert.objects.create(
+        article=first, kind="corrected", detail="A note ✓", snapshot=snapshot,
+        correction_text="Corrected ✓", correction=correction, resolved_by=editor,
+        resolved_at=timezone.now(),
+    )  # fmt: skip
     ProblemReport.objects.create(
         article=first, message="Wrong sum", email="r@example.org", correction=correction
     )

@@ -5,7 +5,8 @@ In one transaction, all or nothing, for each article:
 - its revisions, audit details and recorded overrides, JSON included;
 - the admin history of the article and of its own records (never of other objects);
 - its comments, readers' reports, corrections, register sign-offs, republication record,
-  preview-link notes, and the reasons of legal holds on its tags;
+  source alerts (their diffs and drafted corrections), preview-link notes, and the reasons
+  of legal holds on its tags;
 - its callouts: one shown with other articles too is forked, so theirs is left alone;
 - its tags: renamed, when every article carrying the tag is being redacted;
 - old URLs that hold the name (no redirect ties the name to the article);
@@ -52,6 +53,7 @@ from articles.models import (
     Republication,
     Revision,
     SealedSource,
+    SourceAlert,
     SourceSnapshot,
     Tag,
     TrustOverride,
@@ -257,10 +259,11 @@ def _seal_snapshots(article, substitute):
 
 
 def _rewrite_records(article, substitute):
-    """Corrections, readers' reports, sign-offs, the republication record, preview links,
-    and the reasons of legal holds on its tags."""
+    """Corrections, readers' reports, sign-offs, the republication record, source alerts,
+    preview links, and the reasons of legal holds on its tags."""
     records = [
         *article.corrections.all(),
+        *article.source_alerts.all(),
         *article.problem_reports.all(),
         *[s for e in article.do_not_identify.all() for s in e.sign_offs.all()],
         *article.preview_links.all(),
@@ -357,6 +360,7 @@ def _own_objects(article):
         (DoNotIdentify, article.do_not_identify.values_list("pk", flat=True)),
         (ProblemReport, article.problem_reports.values_list("pk", flat=True)),
         (SourceSnapshot, article.source_snapshots.values_list("pk", flat=True)),
+        (SourceAlert, article.source_alerts.values_list("pk", flat=True)),
         (PreviewLink, article.preview_links.values_list("pk", flat=True)),
         (Tag, article.tags.values_list("pk", flat=True)),
         (Callout, article.callouts.values_list("pk", flat=True)),

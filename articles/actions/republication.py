@@ -1,13 +1,14 @@
 """The republication record: whose work an article is, and what we may do with it.
 
 The one attribution record: the attribution line, the republish snippet, the print view,
-feeds and JSON-LD all read it. A person who saves it approves the republication.
+feeds and JSON-LD all read it. A person who saves it approves the republication. A record
+with an original URL puts the original under the source watch (articles.sourcewatch).
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from articles import audit
+from articles import audit, sourcewatch
 from articles.actions.base import changed, require
 from articles.actors import user_of
 
@@ -32,5 +33,6 @@ def record(actor, republication):
             licence=republication.licence,
             allowed_edits=republication.allowed_edits,
         )
+        sourcewatch.watch(republication)
         changed("republication_recorded", actor, articles=[republication.article_id])
     return republication

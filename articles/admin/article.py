@@ -33,6 +33,7 @@ from articles.admin.base import (
     refusal_of,
 )
 from articles.admin.comments import CommentInline, comment_counts
+from articles.admin.sourcealerts import SourceAlertInline
 from articles.models import (
     Article,
     AuditEntry,
@@ -333,7 +334,7 @@ class ArticleAdmin(ActionAdmin):
         DoNotIdentifyInline,
         CommentInline,
     ]
-    editorial_inlines = [PreviewLinkInline, AuditEntryInline]
+    editorial_inlines = [SourceAlertInline, PreviewLinkInline, AuditEntryInline]
     readonly_fields = ["comments_by_status", "legal_hold_status", "source_fidelity"]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]

@@ -6,6 +6,10 @@ unless the host is named in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS. The connec
 to the address that was checked (no second lookup to rebind). Each redirect target is
 checked the same way, up to MAX_REDIRECTS; connect and read timeouts, a size cap and a
 content-type check apply to every response.
+
+A conditional fetch (the source watch re-reading an original) sends the validators of the
+last answer (If-None-Match, If-Modified-Since); a 304 comes back as a Fetched with status
+304 and no data, and every other rule applies unchanged.
 """
 
 import http.client
@@ -36,7 +40,12 @@ MEDIA_TYPES = {
 
 
 class FetchRefused(ValueError):
-    """The URL may not be fetched, or what came back is not a document we take."""
+    """The URL may not be fetched, or what came back is not a document we take.
+    `status` is the HTTP status when the server answered with an error (404, 410, 503)."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -45,12 +54,18 @@ class Fetched:
     media_type: str
     charset: str
     data: bytes
+    status: int = 200
+    etag: str = ""  # the validators to send on the next conditional fetch
+    last_modified: str = ""
 
 
-def fetch(url):
-    """GET `url` within the limits above; raises FetchRefused with the reason."""
+def fetch(url, *, etag="", last_modified=""):
+    """GET `url` within the limits above; raises FetchRefused with the reason. With `etag`
+    or `last_modified` (from an earlier Fetched) the request is conditional."""
+    conditional = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+    conditional = {name: value for name, value in conditional.items() if _header_value(value)}
     for _ in range(MAX_REDIRECTS + 1):
-        response, connection = _get(url)
+        response, connection = _get(url, conditional)
         try:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
@@ -58,8 +73,12 @@ def fetch(url):
                     raise FetchRefused(f"{url} redirects without saying where.")
                 url = urljoin(url, location)
                 continue
+            if response.status == 304 and conditional:
+                return Fetched(url, "", "", b"", 304, etag, last_modified)
             if response.status != 200:
-                raise FetchRefused(f"{url} answered {response.status} {response.reason}.")
+                raise FetchRefused(
+                    f"{url} answered {response.status} {response.reason}.", response.status
+                )
             return _read(url, response)
         finally:
             connection.close()
@@ -83,7 +102,7 @@ def check_address(host, port):
     return str(addresses[0])
 
 
-def _get(url):
+def _get(url, conditional):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused("Only http:// and https:// URLs can be fetched.")
@@ -102,7 +121,11 @@ def _get(url):
         connection.request(
             "GET",
             path,
-            headers={"User-Agent": USER_AGENT, "Accept": ", ".join(MEDIA_TYPES)},
+            headers={
+                "User-Agent": USER_AGENT,
+                "Accept": ", ".join(MEDIA_TYPES),
+                **conditional,
+            },
         )
         connection.sock.settimeout(READ_TIMEOUT)
         return connection.getresponse(), connection
@@ -133,7 +156,21 @@ def _read(url, response):
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
             charset = value.strip().strip('"')
-    return Fetched(url=url, media_type=media_type, charset=charset, data=data)
+    return Fetched(
+        url=url,
+        media_type=media_type,
+        charset=charset,
+        data=data,
+        etag=_header_value(response.getheader("ETag")),
+        last_modified=_header_value(response.getheader("Last-Modified")),
+    )
+
+
+def _header_value(value):
+    """A validator we may send back: short, printable ASCII (no header injection)."""
+    value = (value or "").strip()
+    ok = len(value) <= 200 and value.isascii() and value.isprintable()
+    return value if ok else ""
 
 
 class _PinnedHTTP(http.client.HTTPConnection):

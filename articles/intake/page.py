@@ -80,6 +80,7 @@ def parse(text, url=""):
         licence=one_line(_link(tree, "license") or _name(ld.get("license")) or meta.license, 300),
         image_url=_http(image),
         image_credit=one_line(credit, 300),
+        corrections=_corrections(ld.get("correction")),
     ).check()
 
 
@@ -160,6 +161,13 @@ def _image(ld, og):
     if isinstance(image, str) and image:
         return image, ""
     return og.get("og:image", ""), ""
+
+
+def _corrections(value):
+    """The notes of schema.org's `correction`: CorrectionComment objects or plain texts."""
+    items = value if isinstance(value, list) else [value]
+    notes = [one_line(i.get("text") if isinstance(i, dict) else i, 1000) for i in items]
+    return [note for note in notes if note]
 
 
 def _link(tree, rel):

@@ -34,6 +34,7 @@ class IntakeRecord:
     licence: str = ""  # as the document states it: a name, a URL or terms
     image_url: str = ""
     image_credit: str = ""
+    corrections: list[str] = field(default_factory=list)  # notes the source publishes
 
     def __post_init__(self):
         # Text from outside loses what XML cannot carry before anything reads it
@@ -42,6 +43,7 @@ class IntakeRecord:
             if isinstance(value, str):
                 setattr(self, name, xmltext.clean(value))
         self.promos = [xmltext.clean(promo) for promo in self.promos]
+        self.corrections = [xmltext.clean(note) for note in self.corrections]
 
     def check(self):
         """Refuse a record our article cannot hold, with the reason for the editor. A source

@@ -28,6 +28,7 @@ from articles.models.trust import (
     SourceSnapshot,
     TrustOverride,
 )
+from articles.models.watch import SourceAlert, SourceWatch
 
 __all__ = [
     "Article",
@@ -55,7 +56,9 @@ __all__ = [
     "SealedSource",
     "Section",
     "SiteSettings",
+    "SourceAlert",
     "SourceSnapshot",
+    "SourceWatch",
     "Tag",
     "TrustOverride",
 ]

@@ -720,6 +720,12 @@ class SiteSettings(models.Model):
         default=30,
         help_text="Close comments this many days after publication. Empty: never.",
     )
+    source_gone_unpublishes = models.BooleanField(
+        "unpublish when the original is gone",
+        default=True,
+        help_text="When the source watch finds a republished original gone (404 or 410), "
+        "unpublish our copy until an editor decides.",
+    )
 
     class Meta:
         verbose_name = "site settings"

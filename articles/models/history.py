@@ -69,6 +69,8 @@ class AuditEntry(models.Model):
         REDACTED = "redacted", "Redacted"
         EDGE_PURGED = "edge_purged", "Purged at the edge"
         LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
+        SOURCE_ALERT = "source_alert", "Source watch alert"
+        SOURCE_ALERT_RESOLVED = "source_alert_resolved", "Source watch alert resolved"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -8,7 +8,14 @@ import pytest
 from django.utils import timezone
 
 from articles.actions import safeguarding as safeguarding_actions
-from articles.models import Article, Comment, DoNotIdentify, ProblemReport, SiteSettings
+from articles.models import (
+    Article,
+    Comment,
+    DoNotIdentify,
+    ProblemReport,
+    SiteSettings,
+    SourceAlert,
+)
 from tests.browser.conftest import describe
 from tests.browser.journeys import Watch, horizontal_overflow, log_in
 from tests.factories import make_article, make_comment, make_member
@@ -27,6 +34,9 @@ def newsroom():
     live = make_article(headline="Harbour wall report", body="The harbour master, Ann Lee, spoke.")
     make_comment(live, body="When will the wall be finished?", status=Comment.Status.PENDING)
     ProblemReport.objects.create(article=live, message="The date in the second paragraph is wrong.")
+    SourceAlert.objects.create(
+        article=live, kind=SourceAlert.Kind.CORRECTED, detail="The original now carries a note."
+    )
     entry = DoNotIdentify(article=live, term="Ann Lee", reason=DoNotIdentify.Reason.ANONYMITY)
     safeguarding_actions.save_entry(editor, entry)
     make_article(headline="Ferry timetable", published_at=timezone.now() + timedelta(hours=5))
@@ -72,12 +82,13 @@ def test_the_desk_at_1280_390_and_320_px(browser, live_server, newsroom, axe, sc
         assert [" ".join(text.split()) for text in got["items"]] == [
             "1 Comments awaiting moderation",
             "1 New reader reports",
+            "1 Source alerts: originals changed, corrected or gone",
             "1 Do-not-identify matches awaiting sign-off",
             "1 Stories going public in the next 24 hours",
             "1 Stories under embargo",
             "0 Failed background tasks",
         ], width
-        assert got["waiting"] == 5
+        assert got["waiting"] == 6
         assert got["groups"] == [
             "Newsroom",
             "Comments",
