@@ -111,6 +111,19 @@ def test_without_a_featured_story_the_lead_is_the_newest_that_is_not_sensitive(c
     assert position(rail, "Newest but sensitive") < position(rail, "Tagged sensitive")
 
 
+def test_with_only_sensitive_stories_there_is_no_lead_and_they_are_listed(client):
+    make_article(headline="Only a sensitive story", sensitive=True)
+    html = client.get("/").content.decode()
+    assert 'class="home-top"' not in html
+    assert position(html, 'id="latest-heading"') < position(html, "Only a sensitive story")
+
+
+def test_a_fresh_site_says_nothing_is_published_yet(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Nothing has been published yet." in response.content.decode()
+
+
 def test_a_sensitive_story_shows_no_image_on_home_until_an_editor_confirms(client, settings):
     """Its own page shows the hero beside the content note; home shows none, as a lead
     (an editor featured it) or as a thumbnail (a tag makes it sensitive), until confirmed.
