@@ -39,7 +39,7 @@ def social_image(article):
     """The social-card image: the hero (never on a sensitive story until an editor confirms
     no identifiable child is shown), else the publication's logo."""
     card = images.picture(article.hero_renditions) if article.hero_image else None
-    if card and article.allows_social_image():
+    if card and article.allows_image_elsewhere():
         return {"url": absolute(card["src"]), "alt": article.hero_alt}
     return {"url": logo_url(), "alt": f"{SiteSettings.load().publication_name} logo"}
 

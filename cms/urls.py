@@ -17,9 +17,13 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+
+def media(request, path):
+    """Uploads from MEDIA_ROOT as it is now, where the storage writes them (a test may move it)."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)
+
+
 if not settings.PRODUCTION:
     # Local mode (make run, tests) serves uploads itself; production serves MEDIA_ROOT from
     # the proxy or object storage.
-    urlpatterns.insert(
-        -1, re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.insert(-1, re_path(r"^media/(?P<path>.*)$", media))

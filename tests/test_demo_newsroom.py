@@ -17,7 +17,7 @@ def test_the_demo_newsroom_shows_every_feature_once(client, settings, tmp_path):
     counts = [m.objects.count() for m in (Article, Section, Author, Helpline, PolicyPage)]
     call_command("demo_newsroom", stdout=io.StringIO())
     assert [m.objects.count() for m in (Article, Section, Author, Helpline, PolicyPage)] == counts
-    assert counts[0] == 6 and counts[1] >= 4 and counts[2] == 3 and counts[3] == 2
+    assert counts[0] == 14 and counts[1] >= 4 and counts[2] == 3 and counts[3] == 2
     assert all(a.photo and a.bio for a in Author.objects.all())
     assert Article.objects.published().filter(sensitive=True).count() == 1
     assert Article.objects.exclude(hero_image="").count() >= 4

@@ -5,6 +5,7 @@ Skipped with the reason where Java or node_modules/vnu-jar is missing, except un
 CI=true, where a missing checker is a failure: CI must not pass by skipping it.
 """
 
+import io
 import json
 import os
 import shutil
@@ -13,13 +14,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone
+from PIL import Image
 
 from articles.actions import corrections as correction_actions
 from articles.actions import filing
 from articles.actions import republication as republication_actions
 from articles.models import Correction, Helpline, PolicyPage, Republication
-from tests.factories import SYSTEM, make_article, make_comment
+from tests.factories import SYSTEM, edit, make_article, make_comment
 from tests.readers_data import newsroom
 
 VNU = (
@@ -70,6 +73,11 @@ def _public_pages(client, origin):
     """One page of every public type, with every trust feature on show."""
     now = timezone.now()
     data = newsroom()
+    # Pictures on home: the lead's hero and a thumbnail beside it, with their renditions.
+    for story in (data["lead"], data["related"][0]):
+        picture = io.BytesIO()
+        Image.new("RGB", (960, 540), "teal").save(picture, "JPEG")
+        edit(story, hero_image=ContentFile(picture.getvalue(), "scene.jpg"), hero_alt="A scene")
     lead = data["lead"]
     for _ in range(2):
         make_comment(lead)
@@ -126,6 +134,7 @@ def _public_pages(client, origin):
 @pytest.mark.django_db
 def test_every_public_page_type_passes_the_nu_html_checker(client, settings, tmp_path):
     settings.DEBUG = False  # the site's own 404 page, not Django's debug page
+    settings.MEDIA_ROOT = tmp_path / "media"
     _checker()
     errors = validate(_public_pages(client, settings.SITE_URL), tmp_path)
     assert errors == {}, json.dumps(errors, indent=2)

@@ -72,9 +72,9 @@ def test_not_sensitive_leaves_them_out_of_automatic_blocks():
 
 
 def test_social_image_needs_an_editors_confirmation_on_sensitive_stories():
-    assert make_article().allows_social_image()
-    assert not make_article(sensitive=True).allows_social_image()
-    assert make_article(sensitive=True, social_image_confirmed=True).allows_social_image()
+    assert make_article().allows_image_elsewhere()
+    assert not make_article(sensitive=True).allows_image_elsewhere()
+    assert make_article(sensitive=True, social_image_confirmed=True).allows_image_elsewhere()
 
 
 def test_trust_parts_keep_the_article_page_query_count_flat(client, django_assert_num_queries):

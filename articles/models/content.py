@@ -336,8 +336,8 @@ class Article(models.Model):
     )
     social_image_confirmed = models.BooleanField(
         default=False,
-        help_text="An editor confirms the social image shows no identifiable child "
-        "(needed before a sensitive story gets a social-card image).",
+        help_text="An editor confirms the hero image shows no identifiable child (needed "
+        "before a sensitive story's image appears on its social card and on the home page).",
     )
     reading_minutes = models.PositiveSmallIntegerField(
         default=1, editable=False, help_text="Reading time, computed from the body on save."
@@ -650,8 +650,10 @@ class Article(models.Model):
         """The comments policy asks this: sensitive stories hold every comment for a moderator."""
         return self.is_sensitive
 
-    def allows_social_image(self):
-        """No social-card image on a sensitive story until an editor confirms no child is shown."""
+    def allows_image_elsewhere(self):
+        """Whether the hero may be shown away from the story (its social card, the home page's
+        lead and thumbnails): never a sensitive story's until an editor confirms no child is
+        shown, since no content note stands beside it there."""
         return not self.is_sensitive or self.social_image_confirmed
 
 

@@ -42,6 +42,7 @@ from articles.search import clean_query, search, snippet_html
 PAGE_SIZE = 20
 HOME_FEATURED = 3
 HOME_LATEST = 10
+HOME_RAIL = 4
 SECTION_HORIZON = 500
 HOME_PER_SECTION = 3
 # Columns no list shows: the search index and the Markdown source.
@@ -101,7 +102,8 @@ class PublicListView(TemplateView):
 
 
 class HomeView(PublicListView):
-    """Featured articles first, then the latest, then a short list per section (page 1)."""
+    """Page 1: the lead story and a rail beside it, the rest of the latest, then a short list
+    per section. Later pages: the latest only."""
 
     template_name = "articles/home.html"
     paginate_by = HOME_LATEST
@@ -118,13 +120,17 @@ class HomeView(PublicListView):
         self.published = published
         context = super().get_context_data(**kwargs)
         site = SiteSettings.load()
-        sections = self.section_lists(context["articles"]) if first_page else []
-        everything = featured + context["articles"] + [a for _, items in sections for a in items]
+        articles = context["articles"]
+        sections = self.section_lists(articles) if first_page else []
+        everything = featured + articles + [a for _, items in sections for a in items]
         surrogate.add(self.request, *surrogate.for_articles(everything))
-        # One pass fetches tags and bylines for every card on the page.
+        # One pass fetches tags and bylines for every card on the page (and is_sensitive).
         prefetch_related_objects(everything, "tags", BYLINES)
+        lead, rail, latest = top_stories(featured, articles) if first_page else (None, [], articles)
         context.update(
-            featured=featured,
+            lead=lead,
+            rail=rail,
+            latest=latest,
             section_lists=sections,
             canonical=metadata.list_canonical(self.request, context["page_obj"]),
             json_ld=metadata.website_ld(site),
@@ -160,6 +166,23 @@ class HomeView(PublicListView):
         for article in rows:
             by_section.setdefault(article.section_id, []).append(article)
         return [(s, by_section[s.pk]) for s in nav_sections() if s.pk in by_section]
+
+
+def top_stories(featured, latest):
+    """(lead, rail, the rest of the latest), keeping the order: featured, then the latest.
+
+    The lead is the first featured story, an editor's choice; with none featured, the newest
+    story that is not sensitive, since an automatic promotion never picks one (as the related
+    block's automatic fill does not). Without a lead there is no rail either.
+    """
+    if featured:
+        lead, others = featured[0], featured[1:] + latest
+    else:
+        lead = next((a for a in latest if not a.is_sensitive), None)
+        others = [a for a in latest if a is not lead]
+    if lead is None:
+        return None, [], latest
+    return lead, others[:HOME_RAIL], others[HOME_RAIL:]
 
 
 class SectionView(PublicListView):

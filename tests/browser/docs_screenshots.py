@@ -1,5 +1,5 @@
-"""Copy the reader journey's home and article screenshots into docs/screenshots/ for the
-README: the top of each page, in 64 colours, so the committed files stay small."""
+"""Copy the home page test's and the reader journey's screenshots into docs/screenshots/ for
+the README: the top of each page, in 64 colours, so the committed files stay small."""
 
 from pathlib import Path
 
@@ -10,8 +10,8 @@ SOURCE = ROOT / "test-artifacts" / "screenshots"
 TARGET = ROOT / "docs" / "screenshots"
 # README name: (journey screenshot, height kept in pixels)
 PAGES = {
-    "home-desktop": ("journey-reader-home-desktop", 1000),
-    "home-phone": ("journey-reader-home-phone", 1100),
+    "home-desktop": ("home-page-1280", 1100),
+    "home-phone": ("home-page-390", 1300),
     "article-desktop": ("journey-reader-article-desktop", 1100),
     "article-phone": ("journey-reader-article-phone", 1500),
 }

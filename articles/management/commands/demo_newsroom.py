@@ -1,7 +1,7 @@
 """manage.py demo_newsroom: a small, invented newsroom for `make run`, so every reader
 feature can be seen at once: sections, tags, authors with bios and photos, helplines,
-policy pages, articles with hero images, one open for comments with approved comments, one
-with a correction, one sensitive story.
+policy pages, articles with hero images (enough to fill every block of the home page), one
+open for comments with approved comments, one with a correction, one sensitive story.
 
 Written through the newsroom actions as the system actor "demo", like an editor's work.
 The one exception: readers' comments are stored as pending rows (they come from no form
@@ -186,6 +186,102 @@ ARTICLES = [
         "authors": ["owen-marchetti"],
         "hours_ago": 140,
         "work_type": Article.WorkType.OPINION,
+    },
+    # Older, shorter pieces: enough that the home page has a block per section below the
+    # latest, as a working newsroom's would.
+    {
+        "slug": "demo-council-opens-family-hub",
+        "headline": "Family hub opens in a former bank on the high street",
+        "standfirst": "Health visitors, debt advice and a parents' group now share one door.",
+        "body": "The hub is open six days a week and is run with two local charities.",
+        "section": "news",
+        "tags": ["demo-content"],
+        "authors": ["nadia-brightwater"],
+        "hours_ago": 170,
+        "colour": "#0f6e6e",
+        "alt": "Illustration: an open door on a street (demo image)",
+    },
+    {
+        "slug": "demo-winter-pressures-plan",
+        "headline": "Winter plan promises faster discharge from hospital to home care",
+        "standfirst": "Twenty extra care workers will be hired for the coldest months.",
+        "body": "The council and the hospital trust will share one team to arrange care at home.",
+        "section": "news",
+        "tags": ["care-homes", "demo-content"],
+        "authors": ["owen-marchetti"],
+        "hours_ago": 190,
+        "colour": "#3c5a99",
+        "alt": "Illustration: a snowflake over a house (demo image)",
+    },
+    {
+        "slug": "demo-adoption-panel-waits",
+        "headline": "Adoption panels clear their waiting list for the first time in years",
+        "standfirst": "Families approved this autumn waited eleven weeks, down from seven months.",
+        "body": "The regional adoption agency added two panels a month and moved them online.",
+        "section": "childrens-services",
+        "tags": ["fostering", "demo-content"],
+        "authors": ["priya-valcourt"],
+        "hours_ago": 210,
+        "colour": "#7a4f9a",
+        "alt": "Illustration: a calendar with pages turning (demo image)",
+    },
+    {
+        "slug": "demo-care-leavers-rent",
+        "headline": "Care leavers to get help with their first deposit and rent",
+        "standfirst": "The scheme covers young people up to the age of 25.",
+        "body": "The council will guarantee the first six months' rent for care leavers.",
+        "section": "childrens-services",
+        "tags": ["demo-content"],
+        "authors": ["nadia-brightwater"],
+        "hours_ago": 260,
+        "colour": "#a0522d",
+        "alt": "Illustration: a key on a ring (demo image)",
+    },
+    {
+        "slug": "demo-home-care-visits-time",
+        "headline": "Home care visits to last at least 30 minutes under new contracts",
+        "standfirst": "Fifteen-minute visits will end by the summer, the council says.",
+        "body": "Providers will be paid for travel time between visits for the first time.",
+        "section": "adult-care",
+        "tags": ["care-homes", "demo-content"],
+        "authors": ["owen-marchetti"],
+        "hours_ago": 230,
+        "colour": "#2e7d5b",
+        "alt": "Illustration: a clock face (demo image)",
+    },
+    {
+        "slug": "demo-day-centre-reopens",
+        "headline": "Day centre reopens after a campaign by the people who use it",
+        "standfirst": "Members raised money for a new roof and volunteer on the door.",
+        "body": "The centre closed for repairs two years ago and was due to be sold.",
+        "section": "adult-care",
+        "tags": ["demo-content"],
+        "authors": ["priya-valcourt"],
+        "hours_ago": 280,
+    },
+    {
+        "slug": "demo-agency-spending-falls",
+        "headline": "Spending on agency social workers falls by a quarter",
+        "standfirst": "More permanent staff stayed after a retention bonus, figures show.",
+        "body": "The council spent £3.1m on agency staff last year, down from £4.2m.",
+        "section": "workforce",
+        "tags": ["pay", "demo-content"],
+        "authors": ["priya-valcourt"],
+        "hours_ago": 300,
+        "colour": "#8c6d1f",
+        "alt": "Illustration: a bar chart falling to the right (demo image)",
+    },
+    {
+        "slug": "demo-apprentices-care-work",
+        "headline": "First care apprentices finish their training",
+        "standfirst": "Eighteen of the twenty who started are now in permanent jobs.",
+        "body": "The apprenticeship mixes classroom days with paid shifts in care homes.",
+        "section": "workforce",
+        "tags": ["demo-content"],
+        "authors": ["owen-marchetti"],
+        "hours_ago": 330,
+        "colour": "#5a6e2e",
+        "alt": "Illustration: a certificate with a ribbon (demo image)",
     },
 ]
 COMMENTS = [
