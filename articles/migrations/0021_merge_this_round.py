@@ -1,0 +1,12 @@
+"""Joins the migrations that were written side by side in this round of work."""
+
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("articles", "0020_home_image_confirmation_help"),
+        ("articles", "0020_source_watch"),
+    ]
+
+    operations = []
