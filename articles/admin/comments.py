@@ -149,7 +149,7 @@ class CommentAdmin(ActionAdmin):
     def state(self, comment):
         return comment.get_status_display()
 
-    @admin.display(description="open reports", ordering="open_reports")
+    @admin.display(description="reports", ordering="open_reports")
     def reports(self, comment):
         """Readers' reports still open on the comment's article: a story under dispute."""
         return comment.open_reports
