@@ -33,6 +33,14 @@ FROM names WHERE names.id = a.id
 """
 
 
+class PostgresTrigramExtension(TrigramExtension):
+    """Django's TrigramExtension skips other databases going forwards, not backwards."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def index_and_fill(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -51,7 +59,7 @@ class Migration(migrations.Migration):
     dependencies = [("articles", "0019_merge_intake_fields")]
 
     operations = [
-        TrigramExtension(),  # a no-op on other databases
+        PostgresTrigramExtension(),
         migrations.AddField(
             model_name="article",
             name="search_words",
