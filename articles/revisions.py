@@ -33,7 +33,9 @@ NOT_RESTORED = {
 }
 # Shown on their own in a diff (headline, standfirst, body) or not worth showing.
 NOT_LISTED = {"headline", "standfirst", "body", "body_html", "version", "updated_at", "pub_date"}
-NOT_LISTED |= {"hero_renditions", "id", "created_at", "search_vector"}  # derived or internal
+# The search index, rebuilt from the text on every save: never kept in a revision.
+SEARCH_INDEX = {"search_vector", "search_words"}
+NOT_LISTED |= {"hero_renditions", "id", "created_at", *SEARCH_INDEX}  # derived or internal
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 _WORDS = re.compile(r"\s*\S+|\s+")
 
@@ -56,8 +58,8 @@ def snapshot(article):
     """Every field of the article, and its tags, bylines, callouts and related picks, as JSON."""
     data = {}
     for field in Article._meta.concrete_fields:
-        if field.name == "search_vector":
-            continue  # the search index, rebuilt from the text on every save
+        if field.name in SEARCH_INDEX:
+            continue
         value = field.value_from_object(article)
         data[field.attname] = value.name or "" if isinstance(value, FieldFile) else value
     data["tags"] = sorted(article.tags.values_list("pk", flat=True))

@@ -62,7 +62,7 @@ def save(actor, obj):
     with transaction.atomic():
         obj.save()
         shown_on = _shown_on(obj)
-        if isinstance(obj, Tag) and shown_on:
+        if isinstance(obj, Tag | Author) and shown_on:
             search.update_search_vectors(Article.objects.filter(pk__in=shown_on))
         if model not in PRIVATE:
             site_wide = model in SITE_WIDE or (isinstance(obj, Callout) and obj.site_wide)
@@ -78,7 +78,7 @@ def delete(actor, obj):
         shown_on = _shown_on(obj)
         site_wide = model in SITE_WIDE or (isinstance(obj, Callout) and obj.site_wide)
         obj.delete()
-        if isinstance(obj, Tag) and shown_on:
+        if isinstance(obj, Tag | Author) and shown_on:
             search.update_search_vectors(Article.objects.filter(pk__in=shown_on))
         if model not in PRIVATE:
             changed(f"{model}_deleted", actor, articles=shown_on, models={model},

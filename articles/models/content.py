@@ -343,6 +343,12 @@ class Article(models.Model):
         default=1, editable=False, help_text="Reading time, computed from the body on save."
     )
     search_vector = SearchVectorField(null=True, editable=False)
+    search_words = models.TextField(
+        blank=True,
+        default="",
+        editable=False,
+        help_text="Its distinct words, for search's spelling suggestions (PostgreSQL only).",
+    )
     version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Counts saves; two editors' saves cannot cross."
     )

@@ -37,7 +37,7 @@ from articles.pagination import page_of
 from articles.params import query_int
 from articles.related import related_articles
 from articles.reports import report_token
-from articles.search import clean_query, search, snippet_html
+from articles.search import clean_query, search, snippet_html, suggest, uses_full_text
 
 PAGE_SIZE = 20
 HOME_FEATURED = 3
@@ -45,8 +45,9 @@ HOME_LATEST = 10
 HOME_RAIL = 4
 SECTION_HORIZON = 500
 HOME_PER_SECTION = 3
-# Columns no list shows: the search index and the Markdown source.
-NOT_LISTED = ("search_vector", "body")
+# Columns no page shows: the search index; and no list: the Markdown source.
+SEARCH_INDEX = ("search_vector", "search_words")
+NOT_LISTED = (*SEARCH_INDEX, "body")
 BYLINES = Prefetch("byline_set", queryset=Byline.objects.select_related("author"))
 
 
@@ -56,7 +57,7 @@ def listed(queryset, *, body=False, tags="tags"):
     Without the search index column, which no page shows, and without the Markdown source
     unless asked (a list shows standfirsts; the article page counts the body's words).
     """
-    queryset = queryset.defer("search_vector") if body else queryset.defer(*NOT_LISTED)
+    queryset = queryset.defer(*SEARCH_INDEX) if body else queryset.defer(*NOT_LISTED)
     return with_comment_counts(queryset.select_related("section").prefetch_related(tags, BYLINES))
 
 
@@ -83,9 +84,12 @@ class PublicListView(TemplateView):
         """Query-string parameters that page links must keep (search keeps `q`)."""
         return ""
 
+    def get_page(self):
+        return paginate(self.request, self.get_queryset(), self.paginate_by)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = paginate(self.request, self.get_queryset(), self.paginate_by)
+        page = self.get_page()
         site = SiteSettings.load()
         canonical = metadata.list_canonical(self.request, page)
         heading = self.get_heading()
@@ -270,22 +274,39 @@ class SearchView(PublicListView):
 
     def get(self, request, *args, **kwargs):
         self.query = clean_query(request.GET.get("q", ""))
+        self.suggestion = ""
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         return listed(search(self.query))
 
+    def get_page(self):
+        """When nothing matches, the results for the suggested spelling (PostgreSQL), if any."""
+        page = super().get_page()
+        if page.object_list or page.number > 1 or not self.query:
+            return page
+        self.suggestion = suggest(self.query)
+        if not self.suggestion:
+            return page
+        return paginate(self.request, listed(search(self.suggestion)), self.paginate_by)
+
     def get_heading(self):
         return f"Search results for “{self.query}”" if self.query else "Search"
 
     def page_query(self):
-        return urlencode({"q": self.query}) + "&" if self.query else ""
+        query = self.suggestion or self.query
+        return urlencode({"q": query}) + "&" if query else ""
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         for article in context["articles"]:
             article.snippet = snippet_html(getattr(article, "snippet_raw", ""))
-        context.update(query=self.query, hide_header_search=True)
+        context.update(
+            query=self.query,
+            suggestion=self.suggestion,
+            suggests_spelling=uses_full_text(),
+            hide_header_search=True,
+        )
         return context
 
 
@@ -311,7 +332,7 @@ def page_article(articles):
     tags come with their active legal hold, which the hold rule reads from them."""
     tags = Prefetch("tags", queryset=Tag.objects.with_hold())
     return (
-        articles.defer("search_vector")
+        articles.defer(*SEARCH_INDEX)
         .select_related("section", "republication")
         .prefetch_related(tags)
     )
