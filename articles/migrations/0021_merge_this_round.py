@@ -6,6 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0020_home_image_confirmation_help"),
+        ("articles", "0020_search_trigrams"),
         ("articles", "0020_source_watch"),
     ]
 
