@@ -2,6 +2,8 @@
 
 Each route maps a path to a canned response: the corpus pages in ../shared/intake/ served
 in place with their real bytes, redirects, slow or oversized answers, wrong content types.
+A route with an ETag answers 304 to a request naming it in If-None-Match, as a feed
+server does; `requests` keeps every request's headers.
 """
 
 import contextlib
@@ -32,12 +34,17 @@ class IntakeServer:
     def __init__(self):
         self.routes = {}
         self.hits = []
+        self.requests = []
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):
                 server.hits.append((self.path, self.headers.get("Host")))
+                server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path) or Route(b"Not found", 404, "text/plain")
+                etag = route.headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    route = Route(status=304, content_type="", headers={"ETag": etag})
                 time.sleep(route.delay)
                 self.send_response(route.status)
                 if route.content_type:

@@ -5,7 +5,8 @@ loopback, link-local, multicast, reserved and unspecified addresses are refused 
 unless the host is named in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS. The connection goes
 to the address that was checked (no second lookup to rebind). Each redirect target is
 checked the same way, up to MAX_REDIRECTS; connect and read timeouts, a size cap and a
-content-type check apply to every response.
+content-type check apply to every response. A caller that kept an earlier response's
+validators (ETag, Last-Modified) asks conditionally, and a 304 answer means nothing new.
 """
 
 import http.client
@@ -32,7 +33,11 @@ MEDIA_TYPES = {
     "text/xml": "newsml",
     "application/vnd.iptc.g2.newsitem+xml": "newsml",
     "text/plain": "text",
+    # A one-item RSS or Atom document: a feed item's snapshot (articles.intake.feeds).
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
 }
+ARTICLE = "an article (HTML, ninjs JSON, NewsML-G2 XML or plain text)"
 
 
 class FetchRefused(ValueError):
@@ -45,13 +50,26 @@ class Fetched:
     media_type: str
     charset: str
     data: bytes
+    etag: str = ""  # the validators to send with the next request for the same URL
+    last_modified: str = ""
 
 
-def fetch(url):
-    """GET `url` within the limits above; raises FetchRefused with the reason."""
+def fetch(url, *, accept=MEDIA_TYPES, what=ARTICLE, etag="", last_modified=""):
+    """GET `url` within the limits above, taking only the media types in `accept` (`what`
+    names them for the refusal); raises FetchRefused with the reason. With an earlier
+    response's `etag` or `last_modified` the request is conditional, and None means the
+    server answered 304 Not Modified."""
+    validators = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": ", ".join(accept),
+        **{name: value for name, value in validators.items() if value},
+    }
     for _ in range(MAX_REDIRECTS + 1):
-        response, connection = _get(url)
+        response, connection = _get(url, headers)
         try:
+            if response.status == 304 and (etag or last_modified):
+                return None
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
@@ -60,7 +78,7 @@ def fetch(url):
                 continue
             if response.status != 200:
                 raise FetchRefused(f"{url} answered {response.status} {response.reason}.")
-            return _read(url, response)
+            return _read(url, response, accept, what)
         finally:
             connection.close()
     raise FetchRefused(f"The URL redirects more than {MAX_REDIRECTS} times.")
@@ -83,7 +101,7 @@ def check_address(host, port):
     return str(addresses[0])
 
 
-def _get(url):
+def _get(url, headers):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused("Only http:// and https:// URLs can be fetched.")
@@ -99,11 +117,7 @@ def _get(url):
     if parts.query:
         path += "?" + parts.query
     try:
-        connection.request(
-            "GET",
-            path,
-            headers={"User-Agent": USER_AGENT, "Accept": ", ".join(MEDIA_TYPES)},
-        )
+        connection.request("GET", path, headers=headers)
         connection.sock.settimeout(READ_TIMEOUT)
         return connection.getresponse(), connection
     except (OSError, http.client.HTTPException) as exc:
@@ -111,14 +125,11 @@ def _get(url):
         raise FetchRefused(f"{parts.hostname} could not be reached ({exc}).") from exc
 
 
-def _read(url, response):
+def _read(url, response, accept, what):
     media_type, _, params = (response.getheader("Content-Type") or "").partition(";")
     media_type = media_type.strip().lower()
-    if media_type not in MEDIA_TYPES:
-        raise FetchRefused(
-            f"{url} sent {media_type or 'no content type'}, not an article "
-            "(HTML, ninjs JSON, NewsML-G2 XML or plain text)."
-        )
+    if media_type not in accept:
+        raise FetchRefused(f"{url} sent {media_type or 'no content type'}, not {what}.")
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > MAX_BYTES:
         raise FetchRefused(f"The document is larger than {MAX_BYTES:,} bytes.")
@@ -133,7 +144,14 @@ def _read(url, response):
         key, _, value = param.partition("=")
         if key.strip().lower() == "charset":
             charset = value.strip().strip('"')
-    return Fetched(url=url, media_type=media_type, charset=charset, data=data)
+    return Fetched(
+        url=url,
+        media_type=media_type,
+        charset=charset,
+        data=data,
+        etag=(response.getheader("ETag") or "")[:300],
+        last_modified=(response.getheader("Last-Modified") or "")[:100],
+    )
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
