@@ -11,7 +11,8 @@ from articles.subscriptions import poll_feed
 
 def save(actor, subscription):
     """Create or change a subscription. A new or re-activated one is due at once and its
-    first poll is queued with it (committed with the save); a new URL or format forgets the old validators."""
+    first poll is queued with it (committed with the save); a new URL or format forgets
+    the old validators."""
     verb = "change" if subscription.pk else "add"
     require(
         actor,
