@@ -353,3 +353,27 @@ def test_a_writer_may_not_subscribe(client, intake_server):
     client.force_login(make_member("writer", "Writers"))
     response = client.get(reverse("admin:articles_feedsubscription_add"))
     assert response.status_code == 403
+
+
+def test_republishing_from_a_feeds_url_points_to_subscriptions(editor_client, intake_server):
+    url = serve_rss(intake_server)
+    response = editor_client.post(
+        reverse("admin:articles_article_republish"), {"source": "url", "url": url}
+    )
+    page = response.content.decode()
+    assert "This is a feed of 3 items" in page and "Feed subscriptions" in page
+    assert Article.objects.count() == 0
+
+
+def test_the_subscription_list_costs_the_same_queries_for_many_feeds(
+    editor_client, intake_server, django_assert_num_queries
+):
+    url = serve_rss(intake_server)
+    subscribe(url)
+    run_worker()
+    editor_client.get(CHANGELIST)  # warm the session and the site settings
+    for number in range(5):
+        subscribe(f"{url}?{number}", name=f"Feed {number}")
+    with django_assert_num_queries(8):
+        response = editor_client.get(CHANGELIST)
+    assert response.content.decode().count("3 new, 0 updated") == 1
