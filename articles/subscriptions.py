@@ -7,7 +7,7 @@ a 304 means nothing new. Each item (articles.intake.feeds) is matched against th
 the subscription has seen by GUID, then URL, then content hash:
 - unseen: a new draft through import_record, published at once only when the feed
   allows it and the item's licence is a standing one (Republication.STANDING_LICENCES),
-  and never for a summary-only item;
+  and never for a summary-only item (the trust gates apply as to any publication);
 - seen with the same text: nothing (a new GUID or URL is noted against the same article);
 - seen with changed text: its draft is updated; a published article is left alone;
 - seen, its article deleted by an editor: not taken in again.
@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from articles.actions import GateClosed, Refused
+from articles.actions import Refused
 from articles.actions.intake import import_record, licence_choice, same_story
 from articles.actors import SystemActor
 from articles.intake import FetchRefused, ImportRefused, feeds
@@ -103,12 +103,7 @@ def take_in(actor, subscription, entry):
         and licence in Republication.STANDING_LICENCES
     )
     with transaction.atomic():
-        try:
-            article, _ = import_record(actor, record, publish=publish, article=article, terms=terms)
-        except GateClosed:
-            if not publish:
-                raise
-            article, _ = import_record(actor, record, terms=terms)  # an editor decides
+        article, _ = import_record(actor, record, publish=publish, article=article, terms=terms)
         _note(subscription, entry, seen, article)
     return "updated" if seen is not None else "new"
 
