@@ -35,7 +35,8 @@ from articles.models import Article, FeedItem, FeedSubscription, Republication
 
 @task()
 def poll_feed(subscription_id):
-    """Poll one subscription if it is due, and queue its next poll."""
+    """Poll one subscription if it is due, and queue its next poll. Not @retried: the next
+    poll is queued before the fetch, and a feed's failures are stored, not raised."""
     now = timezone.now()
     subscription = FeedSubscription.objects.filter(pk=subscription_id, active=True).first()
     if subscription is None:
