@@ -104,9 +104,11 @@ def take_in(actor, subscription, entry):
         and licence in Republication.STANDING_LICENCES
     )
     with transaction.atomic():
-        article, _ = import_record(actor, record, publish=publish, article=article, terms=terms)
+        article, created = import_record(
+            actor, record, publish=publish, article=article, terms=terms
+        )
         _note(subscription, entry, seen, article)
-    return "updated" if seen is not None else "new"
+    return "new" if created else "updated"
 
 
 def _seen(subscription, entry):

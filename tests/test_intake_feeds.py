@@ -12,7 +12,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.actions import subscriptions as subscription_actions
+from articles.actions.intake import import_record
 from articles.actors import SystemActor
+from articles.intake import IntakeRecord
 from articles.models import Article, FeedItem, FeedSubscription, Republication
 from articles.subscriptions import poll_feed
 from tests.factories import make_member
@@ -378,3 +380,22 @@ def test_the_subscription_list_costs_the_same_queries_for_many_feeds(
     with django_assert_num_queries(8):
         response = editor_client.get(CHANGELIST)
     assert response.content.decode().count("3 new, 0 updated") == 1
+
+
+def test_a_story_already_taken_in_from_its_url_is_updated_not_duplicated(intake_server):
+    earlier = IntakeRecord(
+        headline="Lifeboat rescue at Gull Point",
+        standfirst="Two walkers were rescued.",
+        body="An earlier version of the story.",
+        source_text="An earlier version of the story.",
+        publisher="Coastline Herald",
+        original_url="https://coastlineherald.example/2026/12/03/lifeboat-gull-point-rescue/",
+    )
+    article, _ = import_record(make_member("editor", "Editors"), earlier)
+    subscription = subscribe(serve_rss(intake_server))
+    run_worker()
+    subscription.refresh_from_db()
+    assert subscription.last_result == "2 new, 1 updated, 0 unchanged, 0 left alone."
+    article.refresh_from_db()
+    assert Article.objects.count() == 3 and "said helm Jory Penrose" in article.body
+    assert FeedItem.objects.get(article=article).guid.endswith("?p=48211")
