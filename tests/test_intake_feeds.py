@@ -399,3 +399,12 @@ def test_a_story_already_taken_in_from_its_url_is_updated_not_duplicated(intake_
     article.refresh_from_db()
     assert Article.objects.count() == 3 and "said helm Jory Penrose" in article.body
     assert FeedItem.objects.get(article=article).guid.endswith("?p=48211")
+
+
+def test_a_feed_on_a_private_address_is_refused_by_the_same_guard(intake_server, settings):
+    subscription = subscribe(serve_rss(intake_server))
+    settings.STANDFIRST_INTAKE_ALLOWED_HOSTS = []
+    run_worker()
+    subscription.refresh_from_db()
+    assert "is a private or local address" in subscription.last_error
+    assert intake_server.requests == [] and Article.objects.count() == 0

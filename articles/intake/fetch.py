@@ -33,7 +33,8 @@ MEDIA_TYPES = {
     "text/xml": "newsml",
     "application/vnd.iptc.g2.newsitem+xml": "newsml",
     "text/plain": "text",
-    # A one-item RSS or Atom document: a feed item's snapshot (articles.intake.feeds).
+    # RSS or Atom holding one item (a feed item's snapshot); a feed of several is refused
+    # with a pointer to feed subscriptions (articles.intake.feeds).
     "application/rss+xml": "feed",
     "application/atom+xml": "feed",
 }
