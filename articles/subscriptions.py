@@ -64,7 +64,7 @@ def poll(subscription):
             etag=subscription.etag,
             last_modified=subscription.last_modified,
         )
-        if fetched is None:
+        if fetched.status == 304:
             return _store(subscription, "Not modified since the last poll.")
         feed = feeds.read(fetched.data, subscription.format, fetched.charset)
     except (FetchRefused, ImportRefused) as refused:

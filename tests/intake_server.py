@@ -34,7 +34,7 @@ class IntakeServer:
     def __init__(self):
         self.routes = {}
         self.hits = []
-        self.requests = []
+        self.requests = []  # (path, request headers)
         server = self
 
         class Handler(BaseHTTPRequestHandler):

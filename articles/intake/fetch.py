@@ -5,8 +5,11 @@ loopback, link-local, multicast, reserved and unspecified addresses are refused 
 unless the host is named in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS. The connection goes
 to the address that was checked (no second lookup to rebind). Each redirect target is
 checked the same way, up to MAX_REDIRECTS; connect and read timeouts, a size cap and a
-content-type check apply to every response. A caller that kept an earlier response's
-validators (ETag, Last-Modified) asks conditionally, and a 304 answer means nothing new.
+content-type check apply to every response.
+
+A conditional fetch (the source watch re-reading an original) sends the validators of the
+last answer (If-None-Match, If-Modified-Since); a 304 comes back as a Fetched with status
+304 and no data, and every other rule applies unchanged.
 """
 
 import http.client
@@ -42,7 +45,12 @@ ARTICLE = "an article (HTML, ninjs JSON, NewsML-G2 XML or plain text)"
 
 
 class FetchRefused(ValueError):
-    """The URL may not be fetched, or what came back is not a document we take."""
+    """The URL may not be fetched, or what came back is not a document we take.
+    `status` is the HTTP status when the server answered with an error (404, 410, 503)."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -51,34 +59,33 @@ class Fetched:
     media_type: str
     charset: str
     data: bytes
-    etag: str = ""  # the validators to send with the next request for the same URL
+    status: int = 200
+    etag: str = ""  # the validators to send on the next conditional fetch
     last_modified: str = ""
 
 
-def fetch(url, *, accept=MEDIA_TYPES, what=ARTICLE, etag="", last_modified=""):
-    """GET `url` within the limits above, taking only the media types in `accept` (`what`
-    names them for the refusal); raises FetchRefused with the reason. With an earlier
-    response's `etag` or `last_modified` the request is conditional, and None means the
-    server answered 304 Not Modified."""
-    validators = {"If-None-Match": etag, "If-Modified-Since": last_modified}
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": ", ".join(accept),
-        **{name: value for name, value in validators.items() if value},
-    }
+def fetch(url, *, etag="", last_modified="", accept=MEDIA_TYPES, what=ARTICLE):
+    """GET `url` within the limits above; raises FetchRefused with the reason. With `etag`
+    or `last_modified` (from an earlier Fetched) the request is conditional. Only the
+    media types in `accept` are taken (a feed subscription's differ); `what` names them
+    in the refusal."""
+    conditional = {"If-None-Match": etag, "If-Modified-Since": last_modified}
+    conditional = {name: value for name, value in conditional.items() if _header_value(value)}
     for _ in range(MAX_REDIRECTS + 1):
-        response, connection = _get(url, headers)
+        response, connection = _get(url, {"Accept": ", ".join(accept), **conditional})
         try:
-            if response.status == 304 and (etag or last_modified):
-                return None
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
                     raise FetchRefused(f"{url} redirects without saying where.")
                 url = urljoin(url, location)
                 continue
+            if response.status == 304 and conditional:
+                return Fetched(url, "", "", b"", 304, etag, last_modified)
             if response.status != 200:
-                raise FetchRefused(f"{url} answered {response.status} {response.reason}.")
+                raise FetchRefused(
+                    f"{url} answered {response.status} {response.reason}.", response.status
+                )
             return _read(url, response, accept, what)
         finally:
             connection.close()
@@ -118,7 +125,11 @@ def _get(url, headers):
     if parts.query:
         path += "?" + parts.query
     try:
-        connection.request("GET", path, headers=headers)
+        connection.request(
+            "GET",
+            path,
+            headers={"User-Agent": USER_AGENT, **headers},
+        )
         connection.sock.settimeout(READ_TIMEOUT)
         return connection.getresponse(), connection
     except (OSError, http.client.HTTPException) as exc:
@@ -150,9 +161,16 @@ def _read(url, response, accept, what):
         media_type=media_type,
         charset=charset,
         data=data,
-        etag=(response.getheader("ETag") or "")[:300],
-        last_modified=(response.getheader("Last-Modified") or "")[:100],
+        etag=_header_value(response.getheader("ETag")),
+        last_modified=_header_value(response.getheader("Last-Modified")),
     )
+
+
+def _header_value(value):
+    """A validator we may send back: short, printable ASCII (no header injection)."""
+    value = (value or "").strip()
+    ok = len(value) <= 200 and value.isascii() and value.isprintable()
+    return value if ok else ""
 
 
 class _PinnedHTTP(http.client.HTTPConnection):
