@@ -408,3 +408,20 @@ def test_a_feed_on_a_private_address_is_refused_by_the_same_guard(intake_server,
     subscription.refresh_from_db()
     assert "is a private or local address" in subscription.last_error
     assert intake_server.requests == [] and Article.objects.count() == 0
+
+
+def test_the_items_record_matches_by_url_even_when_the_article_no_longer_says_it(
+    editor_client, intake_server
+):
+    subscription = subscribe(serve_rss(intake_server))
+    run_worker()
+    rescue = Article.objects.get(headline__startswith="Lifeboat")
+    Republication.objects.filter(article=rescue).update(original_url="https://example.org/x")
+    renamed = RSS.replace(b"?p=48211", b"?p=99001").replace(
+        b"Lifeboat crew rescue two walkers", b"Two walkers rescued"
+    )
+    serve_rss(intake_server, renamed, etag='"v2"')  # a new GUID, headline and text
+    poll_now(editor_client, subscription)
+    assert Article.objects.count() == 3
+    rescue.refresh_from_db()
+    assert rescue.headline.startswith("Two walkers rescued")
