@@ -2,6 +2,8 @@
 
 Each route maps a path to a canned response: the corpus pages in ../shared/intake/ served
 in place with their real bytes, redirects, slow or oversized answers, wrong content types.
+A route with an ETag answers 304 to a request naming it in If-None-Match, as a feed
+server does; `requests` keeps every request's headers.
 """
 
 import contextlib
@@ -40,6 +42,9 @@ class IntakeServer:
                 server.hits.append((self.path, self.headers.get("Host")))
                 server.requests.append((self.path, dict(self.headers)))
                 route = server.routes.get(self.path) or Route(b"Not found", 404, "text/plain")
+                etag = route.headers.get("ETag")
+                if etag and self.headers.get("If-None-Match") == etag:
+                    route = Route(status=304, content_type="", headers={"ETag": etag})
                 time.sleep(route.delay)
                 self.send_response(route.status)
                 if route.content_type:

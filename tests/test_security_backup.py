@@ -29,6 +29,8 @@ from articles.models import (
     Callout,
     Correction,
     DoNotIdentify,
+    FeedItem,
+    FeedSubscription,
     Helpline,
     IdentificationSignOff,
     ImageRendition,
@@ -135,6 +137,10 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     PolicyPage.objects.create(
         title="Corrections", slug="corrections", kind="corrections", body="*x*"
     )
+    feed = FeedSubscription.objects.create(
+        name="Partner ✓", publisher="Partner", url="https://example.org/feed", etag='"v1"'
+    )
+    FeedItem.objects.create(subscription=feed, article=first, guid="p-1", content_hash="0" * 64)
 
 
 def snapshot():

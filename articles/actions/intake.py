@@ -63,8 +63,15 @@ def same_story(record):
     return articles.order_by("id").first()
 
 
-def import_record(actor, record, *, publish=False, replace_published=False):
+def import_record(
+    actor, record, *, publish=False, replace_published=False, article=None, terms=None
+):
     """Create or update the article for an intake record; returns (article, created).
+
+    article: the article an earlier import of this source made, when the caller knows it
+    (a feed subscription's record of its items); otherwise same_story() looks for one.
+    terms: (licence, permission reference) the caller holds for a source that states no
+    licence (a feed subscription's agreement with the partner).
 
     A record with a publisher is a republication: only those who may record one (editors)
     may take it in, and it gets its republication record (search policy: noindex plus
@@ -79,7 +86,7 @@ def import_record(actor, record, *, publish=False, replace_published=False):
             "articles.add_republication",
             message="Only editors may republish an article.",
         )
-    article = same_story(record) or Article(slug=slugify(record.headline)[:200])
+    article = article or same_story(record) or Article(slug=slugify(record.headline)[:200])
     created = article._state.adding
     if not created and article.status == Article.Status.PUBLISHED and not replace_published:
         raise Refused(
@@ -100,7 +107,7 @@ def import_record(actor, record, *, publish=False, replace_published=False):
 
     def relations():
         if record.publisher:
-            _record(actor, article, record)
+            _record(actor, article, record, terms)
         latest = article.source_snapshots.first()
         if latest is None or latest.sha256 != SourceSnapshot.digest(record.source_text):
             SourceSnapshot.objects.create(
@@ -119,7 +126,7 @@ def import_record(actor, record, *, publish=False, replace_published=False):
     return article, created
 
 
-def _record(actor, article, record):
+def _record(actor, article, record, terms):
     """The republication record, filled with what the source states (and nothing else)."""
     republication = article.republication_record or Republication(article=article)
     republication.publisher = record.publisher
@@ -135,8 +142,9 @@ def _record(actor, article, record):
     for name, value in found.items():
         if value:
             setattr(republication, name, value)
-    if record.licence:
-        republication.licence, republication.permission_reference = licence_choice(record.licence)
+    licence = licence_choice(record.licence) if record.licence else terms
+    if licence:
+        republication.licence, republication.permission_reference = licence
         republication.allowed_edits = _DEFAULT_EDITS.get(
             republication.licence, Republication.Edits.NONE
         )

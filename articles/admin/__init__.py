@@ -10,4 +10,5 @@ from articles.admin import (  # noqa: F401
     safeguarding,
     site,
     sourcealerts,
+    subscriptions,
 )

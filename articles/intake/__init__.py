@@ -1,13 +1,14 @@
 """Intake: documents from outside, read into one IntakeRecord whatever their format.
 
 One parser module per format (articles.plaintext via `text`, `page` for HTML, `ninjs`,
-`newsml`), `fetch` for URLs; articles.actions.intake turns the record into a draft.
+`newsml`, `feeds` for partner feeds and their one-item snapshots), `fetch` for URLs;
+articles.actions.intake turns the record into a draft.
 """
 
 import dataclasses
 
 from articles import plaintext
-from articles.intake import newsml, ninjs, page
+from articles.intake import feeds, newsml, ninjs, page
 from articles.intake.fetch import MAX_BYTES, MEDIA_TYPES, FetchRefused, fetch
 from articles.intake.record import ImportRefused, IntakeRecord
 
@@ -49,6 +50,8 @@ def read(data, kind, *, url="", charset=""):
         return ninjs.parse(text)
     if kind == "newsml":
         return newsml.parse(text)
+    if kind == "feed":
+        return feeds.read_one(text)
     raise ImportRefused(f"Unknown format {kind!r}.")
 
 

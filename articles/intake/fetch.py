@@ -36,7 +36,12 @@ MEDIA_TYPES = {
     "text/xml": "newsml",
     "application/vnd.iptc.g2.newsitem+xml": "newsml",
     "text/plain": "text",
+    # RSS or Atom holding one item (a feed item's snapshot); a feed of several is refused
+    # with a pointer to feed subscriptions (articles.intake.feeds).
+    "application/rss+xml": "feed",
+    "application/atom+xml": "feed",
 }
+ARTICLE = "an article (HTML, ninjs JSON, NewsML-G2 XML or plain text)"
 
 
 class FetchRefused(ValueError):
@@ -59,13 +64,15 @@ class Fetched:
     last_modified: str = ""
 
 
-def fetch(url, *, etag="", last_modified=""):
+def fetch(url, *, etag="", last_modified="", accept=MEDIA_TYPES, what=ARTICLE):
     """GET `url` within the limits above; raises FetchRefused with the reason. With `etag`
-    or `last_modified` (from an earlier Fetched) the request is conditional."""
+    or `last_modified` (from an earlier Fetched) the request is conditional. Only the
+    media types in `accept` are taken (a feed subscription's differ); `what` names them
+    in the refusal."""
     conditional = {"If-None-Match": etag, "If-Modified-Since": last_modified}
     conditional = {name: value for name, value in conditional.items() if _header_value(value)}
     for _ in range(MAX_REDIRECTS + 1):
-        response, connection = _get(url, conditional)
+        response, connection = _get(url, {"Accept": ", ".join(accept), **conditional})
         try:
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
@@ -79,7 +86,7 @@ def fetch(url, *, etag="", last_modified=""):
                 raise FetchRefused(
                     f"{url} answered {response.status} {response.reason}.", response.status
                 )
-            return _read(url, response)
+            return _read(url, response, accept, what)
         finally:
             connection.close()
     raise FetchRefused(f"The URL redirects more than {MAX_REDIRECTS} times.")
@@ -102,7 +109,7 @@ def check_address(host, port):
     return str(addresses[0])
 
 
-def _get(url, conditional):
+def _get(url, headers):
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise FetchRefused("Only http:// and https:// URLs can be fetched.")
@@ -121,11 +128,7 @@ def _get(url, conditional):
         connection.request(
             "GET",
             path,
-            headers={
-                "User-Agent": USER_AGENT,
-                "Accept": ", ".join(MEDIA_TYPES),
-                **conditional,
-            },
+            headers={"User-Agent": USER_AGENT, **headers},
         )
         connection.sock.settimeout(READ_TIMEOUT)
         return connection.getresponse(), connection
@@ -134,14 +137,11 @@ def _get(url, conditional):
         raise FetchRefused(f"{parts.hostname} could not be reached ({exc}).") from exc
 
 
-def _read(url, response):
+def _read(url, response, accept, what):
     media_type, _, params = (response.getheader("Content-Type") or "").partition(";")
     media_type = media_type.strip().lower()
-    if media_type not in MEDIA_TYPES:
-        raise FetchRefused(
-            f"{url} sent {media_type or 'no content type'}, not an article "
-            "(HTML, ninjs JSON, NewsML-G2 XML or plain text)."
-        )
+    if media_type not in accept:
+        raise FetchRefused(f"{url} sent {media_type or 'no content type'}, not {what}.")
     length = response.getheader("Content-Length")
     if length and length.isdigit() and int(length) > MAX_BYTES:
         raise FetchRefused(f"The document is larger than {MAX_BYTES:,} bytes.")

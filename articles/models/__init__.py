@@ -12,6 +12,7 @@ from articles.models.content import (
     SiteSettings,
     Tag,
 )
+from articles.models.feeds import FeedItem, FeedSubscription
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
 from articles.models.media import ImageRendition
@@ -43,6 +44,8 @@ __all__ = [
     "CommentQuerySet",
     "Correction",
     "DoNotIdentify",
+    "FeedItem",
+    "FeedSubscription",
     "Helpline",
     "IdentificationSignOff",
     "ImageRendition",

@@ -28,6 +28,13 @@ class Republication(models.Model):
         PERMISSION = "permission", "Written permission"
         OTHER = "other", "Other"
 
+    # Licences that let us publish a story without asking anyone first (a feed may then
+    # publish automatically): the Creative Commons ones, and written permission on file.
+    # "Other" terms need an editor to read them.
+    STANDING_LICENCES = frozenset(
+        {Licence.CC_BY, Licence.CC_BY_ND, Licence.CC_BY_NC_ND, Licence.PERMISSION}
+    )
+
     class Edits(models.TextChoices):
         NONE = "none", "None: publish verbatim"
         TIME_PLACE_STYLE = "time-place-style", "Time, place and style only"
