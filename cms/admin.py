@@ -31,6 +31,7 @@ JOBS = {
         "articles.sourcesnapshot",
         "articles.sealedsource",
     ],
+    "Partners": ["articles.partner", "articles.apikey", "articles.republishing"],
     "Site": [
         "articles.sitesettings",
         "articles.policypage",

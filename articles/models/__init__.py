@@ -15,6 +15,7 @@ from articles.models.content import (
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
 from articles.models.media import ImageRendition
+from articles.models.partners import APIKey, Partner, Republishing
 from articles.models.previews import PreviewLink
 from articles.models.trust import (
     Correction,
@@ -30,6 +31,7 @@ from articles.models.trust import (
 )
 
 __all__ = [
+    "APIKey",
     "Article",
     "ArticlePath",
     "ArticleQuerySet",
@@ -46,11 +48,13 @@ __all__ = [
     "IdentificationSignOff",
     "ImageRendition",
     "LegalHold",
+    "Partner",
     "PolicyPage",
     "PreviewLink",
     "ProblemReport",
     "RelatedArticle",
     "Republication",
+    "Republishing",
     "Revision",
     "SealedSource",
     "Section",
