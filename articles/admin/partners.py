@@ -48,13 +48,12 @@ class PartnerAdmin(ActionAdmin):
         return [
             path(
                 "<path:object_id>/issue-key/",
-                self.admin_site.admin_view(self.issue_key_view),
+                self.admin_site.admin_view(never_cache(self.issue_key_view)),
                 name="articles_partner_issue_key",
             ),
             *super().get_urls(),
         ]
 
-    @never_cache
     def issue_key_view(self, request, object_id):
         """Ask, then issue: the key is shown on this page once and never again."""
         partner = get_object_or_404(Partner, pk=object_id)
