@@ -375,6 +375,7 @@ class Article(models.Model):
         max_length=120, blank=True, help_text="Photographer or agency, e.g. 'Jane Doe/Agency'."
     )
     images_redistributable = models.BooleanField(
+        "images may go to partners",
         default=False,
         help_text="Partners may receive this article's images (the hero and those in the body): "
         "they are ours, or their licences let us pass them on. Off: the partner API and feed "
