@@ -20,7 +20,9 @@ from PIL import Image
 
 from articles import backup as backups
 from articles.actions import articles as article_actions
+from articles.actions import partners as partner_actions
 from articles.actions.holds import apply_hold
+from articles.api import registry
 from articles.backup import content_models
 from articles.models import (
     Article,
@@ -33,6 +35,7 @@ from articles.models import (
     IdentificationSignOff,
     ImageRendition,
     LegalHold,
+    Partner,
     PolicyPage,
     PreviewLink,
     ProblemReport,
@@ -127,6 +130,9 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     PolicyPage.objects.create(
         title="Corrections", slug="corrections", kind="corrections", body="*x*"
     )
+    partner = Partner.objects.create(name="Harbour Gazette", contact_email="desk@h.example")
+    partner_actions.issue_key(editor, partner)
+    registry.count_delivery(partner, [first.pk])
 
 
 def snapshot():
