@@ -104,6 +104,7 @@ def test_a_partner_is_added_and_its_key_is_shown_once(admin_client, client):
     assert response.status_code == 302, response.content
     partner = Partner.objects.get(name="Harbour Gazette")
     url = f"/admin/articles/partner/{partner.pk}/issue-key/"
+    assert response["Location"] == url  # straight on to its first key
     assert url.encode() in admin_client.get(f"/admin/articles/partner/{partner.pk}/change/").content
 
     ask = admin_client.get(url)

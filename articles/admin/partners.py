@@ -3,6 +3,7 @@ registry of where our stories were republished."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -43,6 +44,10 @@ class PartnerAdmin(ActionAdmin):
             return "Save the partner first, then issue its key here."
         url = reverse("admin:articles_partner_issue_key", args=[obj.pk])
         return format_html('<a class="button" href="{}">Issue a new key</a>', url)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        """A new partner goes straight to issuing its first key."""
+        return HttpResponseRedirect(reverse("admin:articles_partner_issue_key", args=[obj.pk]))
 
     def get_urls(self):
         return [
