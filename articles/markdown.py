@@ -166,3 +166,15 @@ def sanitise(html):
         # Body images sit below the headline: the browser fetches them as they scroll in.
         set_tag_attribute_values={"img": {"loading": "lazy"}},
     )
+
+
+def without_images(html):
+    """Stored HTML with every image taken out, for partners who may not receive them."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS - {"img"},
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )

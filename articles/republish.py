@@ -4,12 +4,14 @@ Built from the stored, sanitised body_html: an HTML parser re-writes each tag wi
 href/src made absolute against the article's canonical URL (settings.SITE_URL), escaping
 every attribute again; responsive-image wrappers are reduced to a plain <img>.
 The result is plain text for a template to show escaped (in a <textarea>), never marked safe.
+Its last line is a 1-pixel image whose loads count where the snippet was pasted.
 """
 
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.html import escape, format_html
 
 from articles import images
@@ -120,4 +122,10 @@ def snippet(article, site=None):
         )
     licence = article.get_republish_licence_display()
     parts.append(format_html("<p>{} It is republished under {}.</p>", line, licence))
+    # Counts the page's host in our registry of republications (articles.api.registry):
+    # no cookie, and the origin policy sends only the host, never the page's path.
+    counter = settings.SITE_URL + reverse("articles:api_snippet_image", kwargs={"pk": article.pk})
+    parts.append(
+        format_html('<img src="{}" alt="" width="1" height="1" referrerpolicy="origin">', counter)
+    )
     return "\n".join(parts)

@@ -44,6 +44,7 @@ EDITOR_FIELDS = (
     "sensitive",
     "social_image_confirmed",
     "republish_licence",
+    "images_redistributable",
 )
 
 WRITER_CODENAMES = {

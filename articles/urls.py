@@ -1,5 +1,5 @@
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from articles.sitemaps import SITEMAPS
 from articles.views import comments, corrections, discovery, feeds, previews, public, reports
@@ -53,4 +53,6 @@ urlpatterns = [
     ),
     path("comments/confirm/<str:token>/", comments.confirm_commenter, name="confirm_commenter"),
     path("preview/<str:token>/", previews.preview, name="preview"),
+    # The partner API, the partner feed and the snippet's counting image (articles/api/).
+    path("", include("articles.api.urls")),
 ]

@@ -34,6 +34,7 @@ JOBS = {
         "articles.sourcewatch",
         "articles.sealedsource",
     ],
+    "Partners": ["articles.partner", "articles.apikey", "articles.republishing"],
     "Site": [
         "articles.sitesettings",
         "articles.policypage",

@@ -486,6 +486,7 @@ STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
     "/" + ADMIN_PATH,
     "/markdownx/",
     "/preview/",
+    "/api/",
     "/healthz",
     "/static/",
     "/media/",

@@ -123,7 +123,7 @@ def test_an_editor_subscribes_in_the_admin_and_the_worker_takes_in_drafts(
     assert subscription.last_result == "3 new, 0 updated, 0 unchanged, 0 left alone."
     assert subscription.last_error == "" and subscription.etag == '"v1"'
     assert subscription.last_polled_at is not None
-    later = DBTaskResult.objects.filter(status="READY").get()
+    later = polls().filter(status="READY").get()  # (each new draft's source watch aside)
     assert later.run_after == subscription.next_poll_at
     assert subscription.next_poll_at > timezone.now() + timedelta(minutes=29)
 
@@ -334,14 +334,19 @@ def test_auto_publish_is_refused_for_a_feed_under_other_terms(editor_client, int
     assert not FeedSubscription.objects.exists() and not DBTaskResult.objects.exists()
 
 
+def polls():
+    """The queue's feed polls (each new draft also queues its source watch)."""
+    return DBTaskResult.objects.filter(task_path="articles.subscriptions.poll_feed")
+
+
 def test_a_duplicate_or_early_poll_task_does_nothing(intake_server):
     subscription = subscribe(serve_rss(intake_server))
     poll_feed.enqueue(subscription.pk)  # a duplicate of the first poll
     run_worker()
     assert len(intake_server.requests) == 1
-    done = DBTaskResult.objects.exclude(status="READY")
+    done = polls().exclude(status="READY")
     assert sorted(done.values_list("return_value", flat=True))[1] == "not due"
-    assert DBTaskResult.objects.filter(status="READY").count() == 1  # one next poll
+    assert polls().filter(status="READY").count() == 1  # one next poll
 
 
 def test_an_inactive_subscription_is_not_polled(intake_server):

@@ -20,7 +20,9 @@ from PIL import Image
 
 from articles import backup as backups
 from articles.actions import articles as article_actions
+from articles.actions import partners as partner_actions
 from articles.actions.holds import apply_hold
+from articles.api import registry
 from articles.backup import content_models
 from articles.models import (
     Article,
@@ -35,6 +37,7 @@ from articles.models import (
     IdentificationSignOff,
     ImageRendition,
     LegalHold,
+    Partner,
     PolicyPage,
     PreviewLink,
     ProblemReport,
@@ -141,6 +144,9 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
         name="Partner ✓", publisher="Partner", url="https://example.org/feed", etag='"v1"'
     )
     FeedItem.objects.create(subscription=feed, article=first, guid="p-1", content_hash="0" * 64)
+    partner = Partner.objects.create(name="Harbour Gazette", contact_email="desk@h.example")
+    partner_actions.issue_key(editor, partner)
+    registry.count_delivery(partner, [first.pk])
 
 
 def snapshot():

@@ -14,7 +14,9 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.dateformat import format as date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from markdownx.widgets import MarkdownxWidget
 
 from articles import fidelity, identification, images, previews, revisions, roles
@@ -335,7 +337,12 @@ class ArticleAdmin(ActionAdmin):
         CommentInline,
     ]
     editorial_inlines = [SourceAlertInline, PreviewLinkInline, AuditEntryInline]
-    readonly_fields = ["comments_by_status", "legal_hold_status", "source_fidelity"]
+    readonly_fields = [
+        "comments_by_status",
+        "legal_hold_status",
+        "source_fidelity",
+        "republished_at",
+    ]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]
     # Writing on the left; publishing, filing, comments and trust on the right (fieldsets
@@ -372,7 +379,13 @@ class ArticleAdmin(ActionAdmin):
         ),
         ("Identification safeguards", {"fields": ["identification_scan"], "classes": [SIDE]}),
         ("Fidelity to the source", {"fields": ["source_fidelity"], "classes": [SIDE]}),
-        ("Republishing by others", {"fields": ["republish_licence"], "classes": [SIDE]}),
+        (
+            "Republishing by others",
+            {
+                "fields": ["republish_licence", "images_redistributable", "republished_at"],
+                "classes": [SIDE],
+            },
+        ),
         ("Search engines", {"fields": ["seo_description"], "classes": [SIDE, "collapse"]}),
     ]
     override_fieldset = ("Publish despite the licence check", {"fields": ["override_reason"]})
@@ -490,6 +503,27 @@ class ArticleAdmin(ActionAdmin):
     @admin.display(description="comments by status")
     def comments_by_status(self, obj):
         return comment_counts(obj)
+
+    @admin.display(description="republished at")
+    def republished_at(self, obj):
+        """The registry (articles.api.registry): hosts that loaded the snippet, partners
+        whose keys received the story."""
+        rows = list(obj.republishings.select_related("partner")) if obj.pk else []
+        if not rows:
+            return "Nowhere we know of yet."
+        return format_html_join(
+            "",
+            "<p>{} ({}): {} times, last {}</p>",
+            (
+                (
+                    row.partner or row.host or "an unknown host",
+                    row.get_channel_display(),
+                    row.count,
+                    date_format(localtime(row.last_seen_at), "j F Y, H:i"),
+                )
+                for row in rows
+            ),
+        )
 
     @admin.display(description="legal hold")
     def legal_hold_status(self, obj):

@@ -16,6 +16,7 @@ from articles.models.feeds import FeedItem, FeedSubscription
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
 from articles.models.media import ImageRendition
+from articles.models.partners import APIKey, Partner, Republishing
 from articles.models.previews import PreviewLink
 from articles.models.trust import (
     Correction,
@@ -32,6 +33,7 @@ from articles.models.trust import (
 from articles.models.watch import SourceAlert, SourceWatch
 
 __all__ = [
+    "APIKey",
     "Article",
     "ArticlePath",
     "ArticleQuerySet",
@@ -50,11 +52,13 @@ __all__ = [
     "IdentificationSignOff",
     "ImageRendition",
     "LegalHold",
+    "Partner",
     "PolicyPage",
     "PreviewLink",
     "ProblemReport",
     "RelatedArticle",
     "Republication",
+    "Republishing",
     "Revision",
     "SealedSource",
     "Section",

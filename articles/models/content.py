@@ -381,6 +381,13 @@ class Article(models.Model):
     hero_credit = models.CharField(
         max_length=120, blank=True, help_text="Photographer or agency, e.g. 'Jane Doe/Agency'."
     )
+    images_redistributable = models.BooleanField(
+        "images may go to partners",
+        default=False,
+        help_text="Partners may receive this article's images (the hero and those in the body): "
+        "they are ours, or their licences let us pass them on. Off: the partner API and feed "
+        "carry the story without them.",
+    )
     hero_renditions = models.JSONField(
         default=list, blank=True, editable=False, help_text="Filled at upload: resized copies."
     )

@@ -93,6 +93,7 @@ def test_the_desk_at_1280_390_and_320_px(browser, live_server, newsroom, axe, sc
             "Newsroom",
             "Comments",
             "Trust and safeguarding",
+            "Partners",
             "Site",
             "Records",
         ]
