@@ -206,7 +206,7 @@ class Topology:
             "AWS_S3_ENDPOINT_URL": self.s3,
             "AWS_S3_REGION_NAME": "us-east-1",
             "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",  # noqa: S105 - moto accepts any key
             "STANDFIRST_EDGE_PURGE": "varnish",
             "STANDFIRST_VARNISH_URLS": self.edge + "/",
         }
@@ -234,7 +234,8 @@ class Topology:
         wait_for(lambda: listening(self.s3_port), 30, "moto_server")
         s3 = boto3.client(
             "s3", endpoint_url=self.s3, region_name="us-east-1",
-            aws_access_key_id="testing", aws_secret_access_key="testing",
+            aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
         )  # fmt: skip
         s3.create_bucket(Bucket=BUCKET)
         # Media is public: anyone may read an object, only the keys may write (README).

@@ -53,7 +53,6 @@ def test_liveness_stays_up_and_readiness_goes_down_while_the_database_is_unreach
     assert probes == [200, "alive", 503]
 
 
-
 @pytest.mark.hosts
 def test_an_image_uploaded_through_one_host_is_served_through_the_other(topology, capsys):
     a, b = topology.hosts
