@@ -39,7 +39,7 @@ probe ready {
 }
 
 backend web1 {
-    .host = "127.0.0.1";
+    .host = "127.0.0.1";  # web1
     .port = "8000";
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
@@ -47,7 +47,7 @@ backend web1 {
 }
 
 backend web2 {
-    .host = "127.0.0.1";
+    .host = "127.0.0.1";  # web2
     .port = "8001";
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
