@@ -214,7 +214,7 @@ class Topology:
     # --- start and stop ---------------------------------------------------
 
     def _spawn(self, name, command, env=None):
-        log = open(self.root / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        log = open(self.root / f"{name}.log", "a")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(  # noqa: S603 - Debian's or our own binaries
             command, cwd=ROOT, env=env or self.env, stdout=log, stderr=subprocess.STDOUT
         )
@@ -224,13 +224,10 @@ class Topology:
     def start(self):
         self.pair.start()
         self.pair.primary.sql(f"CREATE DATABASE {DB}")
-        self._spawn(
-            "redis",
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.redis_port),
-             "--save", "", "--appendonly", "no"],
-        )  # fmt: skip
-        self._spawn("moto", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)])
-        wait_for(lambda: listening(self.redis_port), 20, "redis-server")
+        self.start_redis()
+        self.moto = self._spawn(
+            "moto", [str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(self.s3_port)]
+        )
         wait_for(lambda: listening(self.s3_port), 30, "moto_server")
         s3 = boto3.client(
             "s3", endpoint_url=self.s3, region_name="us-east-1",
@@ -267,6 +264,15 @@ class Topology:
         self._start_varnish()  # once the hosts are ready: its probes start them healthy
         self.editor = requests.Session()
         self.editor.cookies.set("sessionid", self.seed["session"])
+
+    def start_redis(self):
+        """A Redis of our own, empty (as a restarted cache Redis is: nothing persisted)."""
+        self.redis = self._spawn(
+            "redis",
+            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.redis_port),
+             "--save", "", "--appendonly", "no"],
+        )  # fmt: skip
+        wait_for(lambda: listening(self.redis_port), 20, "redis-server")
 
     def _start_varnish(self):
         vcl = VCL.read_text()
@@ -312,14 +318,17 @@ class Topology:
     def change_url(self, host):
         return f"{host.url}/admin/articles/article/{self.seed['id']}/change/"
 
-    def editor_saves(self, host, files=None, **changes):
+    def editor_posts(self, host, files=None, **changes):
         """The editor submits the article's admin form on `host`, as a browser does."""
         form = self.editor.get(self.change_url(host), timeout=30)
         assert form.status_code == 200, form.status_code
         data = form_data(form, **changes)
-        response = self.editor.post(
+        return self.editor.post(
             self.change_url(host), data, files=files, timeout=60, allow_redirects=False
         )
+
+    def editor_saves(self, host, files=None, **changes):
+        response = self.editor_posts(host, files, **changes)
         assert response.status_code == 302, response.text[:3000]
 
     def page(self, base, path=None):

@@ -7,6 +7,7 @@ The module's tests run in order on one topology: the database outage, then the h
 
 import io
 import os
+import re
 import socket
 import time
 
@@ -15,7 +16,7 @@ import requests
 from PIL import Image
 
 from tests import djangoproc
-from tests.hosts import Topology, missing, wait_for
+from tests.hosts import Topology, jpeg, missing, wait_for
 
 CLOSED_PORT = 1  # nothing listens on tcpmux: connections are refused at once
 
@@ -110,6 +111,27 @@ def test_a_task_queued_once_is_run_once_with_two_workers_running(topology):
 
 
 @pytest.mark.hosts
+def test_with_redis_down_pages_come_from_the_database_and_changes_still_show(topology):
+    a, b = topology.hosts
+    for _ in range(2):
+        topology.headline(b.url)  # host B holds it, in Redis and in its own copy
+    topology.redis.terminate()
+    topology.redis.wait()
+    try:
+        ready = requests.get(b.url + "/healthz", timeout=10)
+        assert (ready.status_code, ready.json()) == (
+            200, {"status": "ok", "database": "ok", "cache": "down"},
+        )  # fmt: skip
+        topology.editor_saves(a, headline="Headline Cormorant")
+        # Rendered from the database. Without Redis no host learns where the primary's WAL
+        # was at the change, so a reader may be served by the replica for its replay time.
+        wait_for(lambda: topology.headline(b.url) == "Headline Cormorant", 5, "host B")
+    finally:
+        topology.start_redis()
+    assert topology.headline(b.url) == "Headline Cormorant"
+
+
+@pytest.mark.hosts
 def test_with_the_database_down_hosts_stay_alive_unready_and_serve_cached_pages(topology):
     a, b = topology.hosts
     page = topology.seed["path"]
@@ -153,6 +175,28 @@ def test_killing_a_host_loses_no_request_the_front_cache_can_retry(topology, cap
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", a.port), timeout=1).close()  # really gone
     wait_for(lambda: topology.healthy_backends() == 1, 10, "the probe taking host A out")
+
+
+@pytest.mark.hosts
+def test_with_the_bucket_down_pages_serve_and_an_upload_is_refused_saving_nothing(topology):
+    """Last but one: moto keeps its objects in memory, so the bucket does not come back."""
+    b = topology.hosts[1]  # host A is dead by now
+    hero = re.search(r'<img src="([^"]+)"', topology.page(b.url))[1]
+    stored = f"""
+        from articles.models import Article, ImageRendition
+        article = Article.objects.get(pk={topology.seed["id"]})
+        print(json.dumps([article.hero_image.name, ImageRendition.objects.count()]))
+        """
+    before = topology.django(stored)
+    topology.moto.terminate()
+    topology.moto.wait()
+    assert hero in topology.page(b.url)  # media URLs are built, never fetched
+    response = topology.editor_posts(
+        b, files={"hero_image": ("red.jpg", jpeg(colour="red"), "image/jpeg")}, hero_alt="Red"
+    )
+    assert response.status_code == 200  # the form again, with the reason
+    assert "The image store cannot be reached" in response.text
+    assert topology.django(stored) == before  # no new name, no rendition row
 
 
 @pytest.mark.hosts
