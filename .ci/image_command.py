@@ -13,6 +13,7 @@ import json
 import os
 import re
 import secrets
+import shutil
 import signal
 import socket
 import subprocess
@@ -47,6 +48,17 @@ def main():
     healthcheck = next(args for name, args in steps if name == "HEALTHCHECK")
     probe = json.loads(healthcheck.split(" CMD ", 1)[1])
     port = free_port()
+    collected = ROOT / "staticfiles"  # STATIC_ROOT; removed again unless it was there
+    keep = collected.exists()
+    try:
+        run_image(cmd, probe, image_env, port)
+    finally:
+        if not keep:
+            shutil.rmtree(collected, ignore_errors=True)
+    return 0
+
+
+def run_image(cmd, probe, image_env, port):
     with tempfile.TemporaryDirectory(prefix="standfirst-image-") as tmp:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_"))}
         env |= image_env | {
@@ -89,7 +101,6 @@ def main():
         if status != 0:
             raise SystemExit(f"gunicorn exited with {status} on SIGTERM")
         print("stopped on SIGTERM: exit 0")
-    return 0
 
 
 if __name__ == "__main__":
