@@ -34,7 +34,7 @@ from PIL import Image
 
 from tests import djangoproc
 from tests.admin_forms import form_data
-from tests.pgpair import Pair, Server
+from tests.pgpair import PG_BIN, Pair, Server
 
 ROOT = djangoproc.ROOT
 BIN = Path(sys.executable).parent
@@ -62,8 +62,7 @@ PUBLIC_READ = json.dumps(
 
 def missing():
     """What this machine lacks to run the topology (empty: nothing)."""
-    needed = [VARNISHD, REDIS_SERVER, "/usr/lib/postgresql/15/bin/pg_basebackup"]
-    needed.append(str(BIN / "moto_server"))
+    needed = [VARNISHD, REDIS_SERVER, str(PG_BIN / "pg_basebackup"), str(BIN / "moto_server")]
     return [path for path in needed if not Path(path).exists()]
 
 

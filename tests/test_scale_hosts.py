@@ -2,7 +2,8 @@
 bucket (tests/hosts.py): what one host does, the other sees, and one host dying loses no
 reader's request. The figures (upload round trip, requests served and failed) are printed.
 
-The module's tests run in order on one topology: the database outage, then the host's death.
+The module's tests run in order on one topology; the outages come last (Redis and the
+database, which come back; then host A's death and the bucket's, which do not).
 """
 
 import collections
