@@ -41,13 +41,16 @@ RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(
 # Uploaded images: mount a persistent volume here (or use object storage).
 VOLUME ["/app/media"]
 
-USER standfirst
+# By number, so a runtime that checks for a non-root user (runAsNonRoot) can tell.
+USER 10001:10001
 EXPOSE 8000
 
-# Python's urllib, since the slim image has no curl. Host is the first allowed host
-# (Django rejects others); redirects are not followed, so only a 200 from this
-# container counts.
+# Liveness, /livez: the process answers, whatever the database does (a host whose
+# database is down still serves cached pages; restarting it would not help). The load
+# balancer asks for readiness, /healthz, instead (deploy/varnish.vcl). Python's urllib,
+# since the slim image has no curl. Host is the first allowed host (Django rejects
+# others); redirects are not followed, so only a 200 from this container counts.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request as u; host = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.') or 'localhost'; opener = u.build_opener(type('NoRedirect', (u.HTTPRedirectHandler,), {'redirect_request': lambda *a, **k: None})); opener.open(u.Request('http://127.0.0.1:8000/healthz', headers={'Host': host, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
+    CMD ["python", "-c", "import os, urllib.request as u; host = os.environ.get('DJANGO_ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.') or 'localhost'; opener = u.build_opener(type('NoRedirect', (u.HTTPRedirectHandler,), {'redirect_request': lambda *a, **k: None})); opener.open(u.Request('http://127.0.0.1:8000/livez', headers={'Host': host, 'X-Forwarded-Proto': 'https'}), timeout=4)"]
 
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "cms.wsgi"]

@@ -40,3 +40,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 # Each worker imports the app itself: code reloads on HUP work, and no database
 # connection or Redis client is opened before fork and shared between workers.
 preload_app = False
+
+# No control socket (gunicornc): its default path is in $HOME, one for every master on the
+# machine (two web hosts on one machine would take each other's), and the image's user has
+# no home. Signals do the work: HUP reloads, TERM stops gracefully.
+control_socket_disable = True

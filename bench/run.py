@@ -523,9 +523,12 @@ def zipf_script(paths, exponent, directory):
 
 
 def varnish_config(directory):
-    """deploy/varnish.vcl, verbatim but for the backend: the edge origin's port."""
+    """deploy/varnish.vcl, verbatim but for the backends: both web hosts are the edge
+    origin, probed with the one host name it allows."""
     vcl = (ROOT / "deploy" / "varnish.vcl").read_text()
-    vcl = vcl.replace('.port = "8000";', f'.port = "{PORTS["edge_origin"]}";')
+    for web in ("8000", "8001"):
+        vcl = vcl.replace(f'.port = "{web}";', f'.port = "{PORTS["edge_origin"]}";')
+    vcl = vcl.replace('"Host: news.example.org"', f'"Host: {HOST}"')
     path = Path(directory) / "standfirst.vcl"
     path.write_text(vcl)
     return str(path)

@@ -331,8 +331,9 @@ if PRODUCTION:
         SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "preload is off": our choice, above
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    # /healthz is probed over plain HTTP by the container healthcheck.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # The probes (/livez, /healthz) come over plain HTTP from the container runtime and the
+    # load balancer.
+    SECURE_REDIRECT_EXEMPT = [r"^(livez|healthz)$"]
 
 LOGGING = {
     "version": 1,
@@ -487,6 +488,7 @@ STANDFIRST_PAGE_CACHE_EXCLUDED_PATHS = (
     "/markdownx/",
     "/preview/",
     "/api/",
+    "/livez",
     "/healthz",
     "/static/",
     "/media/",

@@ -13,6 +13,7 @@ urlpatterns = [
     # markdownx's own URLs, wrapped so only staff reach them.
     path("markdownx/markdownify/", markdown_editor.markdownify, name="markdownx_markdownify"),
     path("markdownx/upload/", markdown_editor.upload, name="markdownx_upload"),
+    path("livez", health.livez, name="livez"),
     path("healthz", health.healthz, name="healthz"),
     path("", include("articles.urls")),
 ]

@@ -94,7 +94,9 @@ class Relay:
 def varnish(live_server, tmp_path, settings):
     _need_varnish()
     relay = Relay(int(live_server.url.rsplit(":", 1)[1]))
-    vcl = VCL.read_text().replace('.port = "8000";', f'.port = "{relay.port}";')
+    vcl = VCL.read_text()
+    for web in ("8000", "8001"):  # both web hosts of the reference file: the one origin
+        vcl = vcl.replace(f'.port = "{web}";', f'.port = "{relay.port}";')
     (tmp_path / "standfirst.vcl").write_text(vcl)
     port = free_port()
     process = subprocess.Popen(  # noqa: S603 - Debian's varnishd, our own VCL

@@ -1,9 +1,20 @@
-"""/healthz: is this worker able to serve? Database and cache reported separately."""
+"""Health probes: liveness (/livez) for the process supervisor, readiness (/healthz) for
+the load balancer.
+
+Liveness touches neither the database nor the cache, so a host whose database is down stays
+alive (not restarted) and keeps answering cached pages; readiness goes down with the
+database, so the load balancer stops sending it requests it could only answer with a 503.
+"""
 
 from django.core.cache import cache
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def livez(request):
+    return HttpResponse("alive", content_type="text/plain")
 
 
 @never_cache
