@@ -15,6 +15,7 @@ from articles.models.content import (
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
 from articles.models.media import ImageRendition
+from articles.models.notes import Note, NoteMention, NoteQuerySet
 from articles.models.previews import PreviewLink
 from articles.models.trust import (
     Correction,
@@ -46,6 +47,9 @@ __all__ = [
     "IdentificationSignOff",
     "ImageRendition",
     "LegalHold",
+    "Note",
+    "NoteMention",
+    "NoteQuerySet",
     "PolicyPage",
     "PreviewLink",
     "ProblemReport",

@@ -69,6 +69,10 @@ class AuditEntry(models.Model):
         REDACTED = "redacted", "Redacted"
         EDGE_PURGED = "edge_purged", "Purged at the edge"
         LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
+        NOTE_ADDED = "note_added", "Note added"
+        NOTE_RESOLVED = "note_resolved", "Note resolved"
+        NOTE_REOPENED = "note_reopened", "Note reopened"
+        NOTE_DELETED = "note_deleted", "Note deleted"
 
     article = models.ForeignKey(
         "articles.Article",
