@@ -111,7 +111,9 @@ def may_delete(actor, note):
     whoever may delete any note (editors) may delete it all."""
     if actor.has_perm("articles.delete_note"):
         return True
-    own = {note.author_id, *(reply.author_id for reply in note.replies.all())}
+    own = {note.author_id}
+    if note.parent_id is None:  # a thread goes with its replies
+        own |= {reply.author_id for reply in note.replies.all()}
     return actor.pk is not None and own == {actor.pk}
 
 
