@@ -1,9 +1,10 @@
 """Mentions in notes: whom an @username reaches, and the one email each of them gets.
 
-A mention reaches an active staff member who may open the article (articles.roles); any
-other @word is left as text. The email is sent by the worker, once per person and note,
-and carries no newsroom text (neither the note nor the headline): mail leaves our
-systems, where a redaction cannot follow it. It names who wrote and links to the note.
+A mention reaches an active staff member who may open the article (articles.roles), other
+than the note's author; any other @word is left as text. The email is sent by the worker,
+once per person and note, and carries no newsroom text (neither the note nor the
+headline): mail leaves our systems, where a redaction cannot follow it. It names who wrote
+and links to the note.
 """
 
 import re
@@ -27,12 +28,14 @@ def usernames(text):
     return list(dict.fromkeys(name.rstrip(".") for name in _MENTION.findall(text)))
 
 
-def reached(article, text):
-    """The users an @mention in `text` reaches on this article."""
+def reached(article, text, author=None):
+    """The users an @mention in `text` reaches on this article (the author is not)."""
     names = usernames(text)
     if not names:
         return []
     users = get_user_model().objects.filter(username__in=names, is_active=True, is_staff=True)
+    if author is not None:
+        users = users.exclude(pk=author.pk)
     return [user for user in users if roles.may_view(user, article)]
 
 

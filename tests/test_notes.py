@@ -301,9 +301,10 @@ def test_notes_are_on_no_public_surface(client, newsroom, settings):
     day = live.pub_date
     surfaces = [
         "/", "/section/n/", "/tag/n/", "/author/n/", f"/{day:%Y}/", f"/{day:%Y}/{day:%m}/",
-        f"/{day:%Y}/{day:%m}/{day:%d}/", live.get_absolute_url(), "/search/?q=harbour", "/feed/", "/feed/atom/", "/section/n/feed/", "/tag/n/feed/",
-        "/sitemap.xml", "/sitemap-articles.xml", "/sitemap-news.xml", "/corrections/",
-        "/corrections/feed/", previews.url(link).removeprefix(settings.SITE_URL),
+        f"/{day:%Y}/{day:%m}/{day:%d}/", live.get_absolute_url(), "/search/?q=harbour",
+        "/feed/", "/feed/atom/", "/section/n/feed/", "/tag/n/feed/", "/sitemap.xml",
+        "/sitemap-articles.xml", "/sitemap-news.xml", "/corrections/", "/corrections/feed/",
+        previews.url(link).removeprefix(settings.SITE_URL),
     ]  # fmt: skip
     for _ in range(2):  # the second answer comes from the page cache
         for url in surfaces:

@@ -20,6 +20,7 @@ from PIL import Image
 
 from articles import backup as backups
 from articles.actions import articles as article_actions
+from articles.actions import notes as note_actions
 from articles.actions.holds import apply_hold
 from articles.backup import content_models
 from articles.models import (
@@ -127,6 +128,10 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     PolicyPage.objects.create(
         title="Corrections", slug="corrections", kind="corrections", body="*x*"
     )
+    # Notes are private editorial data, kept like the register and the audit log.
+    thread = note_actions.add(make_staff("zoë"), first, "Ask @édith: the sum ✓", paragraph=1)
+    note_actions.reply(editor, thread, "Réponse.")
+    note_actions.resolve(editor, thread)
 
 
 def snapshot():

@@ -44,7 +44,7 @@ def _write(actor, note):
     """Store a new note, its mentions and their email (sent once it commits)."""
     note.body = _clean(note.body)
     note.author = user_of(actor)
-    reached = mentions.reached(note.article, note.body)
+    reached = mentions.reached(note.article, note.body, note.author)
     with transaction.atomic():
         note.save()
         NoteMention.objects.bulk_create([NoteMention(note=note, user=u) for u in reached])
