@@ -188,8 +188,8 @@ def test_a_mention_reaches_only_those_who_may_open_the_article(newsroom, mailout
 
 def test_a_mention_is_not_emailed_to_someone_who_lost_access_meanwhile(newsroom, mailoutbox):
     users, draft = newsroom
-    note = note_actions.add(users["writer"], draft, "@walt look.")
-    assert not note.mentions.exists()  # walt may not open wendy's draft
+    note = note_actions.add(users["writer"], draft, "@walt look, says @wendy.")
+    assert not note.mentions.exists()  # walt may not open wendy's draft; wendy wrote it
     note = note_actions.add(users["editor"], draft, "@lex look.")
     users["legal"].groups.clear()
     run_worker()
