@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import previews
+from articles import previews, roles
 from articles.actions import NotAllowed, Refused
 from articles.actions import notes as note_actions
 from articles.actions import safeguarding as safeguarding_actions
@@ -170,6 +170,22 @@ def test_a_mention_emails_the_person_once_through_the_worker(newsroom, mailoutbo
     run_worker()
     assert [m.to for m in mailoutbox[1:]] == [["wendy@example.org"]]
     assert f"#note-{note.pk}" in mailoutbox[1].body and reply.mentions.count() == 1
+
+
+def test_a_mention_another_run_claimed_meanwhile_is_not_sent_twice(
+    newsroom, mailoutbox, monkeypatch
+):
+    users, draft = newsroom
+    note = note_actions.add(users["editor"], draft, "@lex look.")
+    may_view = roles.may_view
+
+    def another_worker_claims_it(user, article):
+        NoteMention.objects.update(emailed_at=timezone.now())
+        return may_view(user, article)
+
+    monkeypatch.setattr(roles, "may_view", another_worker_claims_it)
+    assert email_mentions.call(note.pk) == "sent 0"
+    assert mailoutbox == []
 
 
 def test_a_mention_reaches_only_those_who_may_open_the_article(newsroom, mailoutbox):
