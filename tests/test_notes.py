@@ -259,7 +259,7 @@ def test_a_moderator_sees_no_notes_and_cannot_post_any(newsroom):
     client = client_for(users["moderator"], enforce_csrf_checks=False)
     assert client.get(change_url(draft)).status_code in (403, 404)
     before = snapshot()
-    response = client.post(notes_url(draft), {"do": "add", "body": "Mine."})
+    response = client.post(notes_url(draft), {"note-do": "add", "note-body": "Mine."})
     assert response.status_code in (403, 404)
     assert snapshot() == before
 
@@ -385,23 +385,31 @@ def test_notes_are_posted_from_the_panel_with_csrf(newsroom, mailoutbox):
     client = client_for(users["writer"], enforce_csrf_checks=True)
     page = client.get(change_url(draft)).content.decode()
     token = re.search(r'id="notes-form".*?name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
-    assert client.post(notes_url(draft), {"do": "add", "body": "No token."}).status_code == 403
+    assert (
+        client.post(notes_url(draft), {"note-do": "add", "note-body": "No token."}).status_code
+        == 403
+    )
     response = client.post(
         notes_url(draft),
-        {"csrfmiddlewaretoken": token, "do": "add", "body": "Ask @eddie.", "paragraph": "1"},
+        {
+            "csrfmiddlewaretoken": token,
+            "note-do": "add",
+            "note-body": "Ask @eddie.",
+            "note-paragraph": "1",
+        },
     )
     assert response.status_code == 302 and response["Location"].endswith("#notes")
     note = Note.objects.get()
     assert (note.author, note.paragraph, note.body) == (users["writer"], 1, "Ask @eddie.")
     post = lambda data: client.post(notes_url(draft), {"csrfmiddlewaretoken": token, **data})  # noqa: E731
-    post({"do": f"reply:{note.pk}", f"reply-{note.pk}": "Myself again."})
-    post({"do": f"resolve:{note.pk}"})
+    post({"note-do": f"reply:{note.pk}", f"reply-{note.pk}": "Myself again."})
+    post({"note-do": f"resolve:{note.pk}"})
     assert Note.objects.get(pk=note.pk).resolved_by == users["writer"]
-    post({"do": f"reopen:{note.pk}"})
+    post({"note-do": f"reopen:{note.pk}"})
     assert Note.objects.open().count() == 2
     followed = client.get(change_url(draft)).content.decode()
     assert "Thread reopened." in followed and "Myself again." in followed
-    post({"do": f"delete:{note.pk}"})
+    post({"note-do": f"delete:{note.pk}"})
     assert not Note.objects.exists()
 
 
@@ -412,13 +420,13 @@ def test_bad_input_is_a_message_and_changes_nothing(newsroom):
     client = client_for(users["editor"])
     before = snapshot()
     cases = {
-        "empty": {"do": "add", "body": "  "},
-        "paragraph": {"do": "add", "body": "x", "paragraph": "9"},
-        "paragraph text": {"do": "add", "body": "x", "paragraph": "two"},
-        "verb": {"do": "publish:1", "body": "x"},
-        "no verb": {"body": "x"},
-        "twice resolved": {"do": f"reopen:{note.pk}"},
-        "empty reply": {"do": f"reply:{note.pk}", f"reply-{note.pk}": ""},
+        "empty": {"note-do": "add", "note-body": "  "},
+        "paragraph": {"note-do": "add", "note-body": "x", "note-paragraph": "9"},
+        "paragraph text": {"note-do": "add", "note-body": "x", "note-paragraph": "two"},
+        "verb": {"note-do": "publish:1", "note-body": "x"},
+        "no verb": {"note-body": "x"},
+        "twice resolved": {"note-do": f"reopen:{note.pk}"},
+        "empty reply": {"note-do": f"reply:{note.pk}", f"reply-{note.pk}": ""},
     }
     for case, data in cases.items():
         response = client.post(notes_url(draft), data, follow=True)
@@ -427,8 +435,8 @@ def test_bad_input_is_a_message_and_changes_nothing(newsroom):
             response.content.decode()
         ), case
     # A note of another article, a note that is not there, a GET.
-    assert client.post(notes_url(draft), {"do": f"delete:{other.pk}"}).status_code == 404
-    assert client.post(notes_url(draft), {"do": "delete:999999"}).status_code == 404
+    assert client.post(notes_url(draft), {"note-do": f"delete:{other.pk}"}).status_code == 404
+    assert client.post(notes_url(draft), {"note-do": "delete:999999"}).status_code == 404
     assert client.get(notes_url(draft)).status_code == 405
     assert snapshot() == before
 
@@ -437,7 +445,7 @@ def test_the_writer_is_refused_an_editors_note_through_the_admin(newsroom):
     users, draft = newsroom
     note = note_actions.add(users["editor"], draft, "Editor's.")
     before = snapshot()
-    response = client_for(users["writer"]).post(notes_url(draft), {"do": f"delete:{note.pk}"})
+    response = client_for(users["writer"]).post(notes_url(draft), {"note-do": f"delete:{note.pk}"})
     assert response.status_code == 403
     assert snapshot() == before
 

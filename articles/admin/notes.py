@@ -68,7 +68,7 @@ class NoteForm(forms.Form):
     paragraph = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
 
     def __init__(self, data, article):
-        super().__init__(data)
+        super().__init__(data, prefix="note")  # apart from the article form's own fields
         count = len(paragraphs_of(article.body))
         self.fields["paragraph"].choices = [("", "")] + [(n, n) for n in range(1, count + 1)]
 
