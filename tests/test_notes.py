@@ -431,9 +431,7 @@ def test_bad_input_is_a_message_and_changes_nothing(newsroom):
     for case, data in cases.items():
         response = client.post(notes_url(draft), data, follow=True)
         assert response.status_code == 200, case
-        assert "Nothing was changed" in response.content.decode() or "was not saved" in (
-            response.content.decode()
-        ), case
+        assert "Nothing was changed" in response.content.decode(), case
     # A note of another article, a note that is not there, a GET.
     assert client.post(notes_url(draft), {"note-do": f"delete:{other.pk}"}).status_code == 404
     assert client.post(notes_url(draft), {"note-do": "delete:999999"}).status_code == 404

@@ -81,11 +81,12 @@ def notes_view(model_admin, request, object_id):
     back = reverse("admin:articles_article_change", args=[article.pk]) + "#notes"
     form = NoteForm(request.POST, article)
     if not form.is_valid():
-        model_admin.message_user(
-            request,
-            "The note was not saved: choose a paragraph of the article, or the whole article.",
-            messages.ERROR,
+        problem = (
+            "choose a paragraph of the article, or the whole article"
+            if "paragraph" in form.errors
+            else "this is not a request the notes panel sends; reload the page"
         )
+        model_admin.message_user(request, f"Nothing was changed: {problem}.", messages.ERROR)
         return HttpResponseRedirect(back)
     match = _DO.match(form.cleaned_data["do"])
     verb = match["verb"] or "add"
