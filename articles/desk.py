@@ -2,10 +2,10 @@
 those rows in the admin.
 
 DESK is the one list. An item names its model, a label, the rows waiting (a function of
-the ModelAdmin's own queryset, so each role counts only what its admin pages show it) and
-the changelist query string that lists the same rows. The admin index (cms/admin.py) shows
-an item only to those whose ModelAdmin lets them view the model. Failed deliveries join
-the list once they exist.
+the ModelAdmin's own queryset, so each role counts only what its admin pages show it; a
+personal item's also of the user) and the changelist query string that lists the same
+rows. The admin index (cms/admin.py) shows an item only to those whose ModelAdmin lets
+them view the model.
 """
 
 from collections.abc import Callable
@@ -15,7 +15,7 @@ from django.db.models import Model, QuerySet
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from articles import identification
+from articles import identification, mentions
 from articles.models import Article, Comment, DoNotIdentify, ProblemReport, SourceAlert
 
 
@@ -23,8 +23,9 @@ from articles.models import Article, Comment, DoNotIdentify, ProblemReport, Sour
 class DeskItem:
     label: str
     model: type[Model]
-    rows: Callable[[QuerySet], QuerySet]
+    rows: Callable[..., QuerySet]  # rows(queryset), or rows(queryset, user) if personal
     query: str  # the changelist filter showing the same rows
+    personal: bool = False  # what concerns the user themselves
 
 
 DESK = [
@@ -63,6 +64,13 @@ DESK = [
         Article,
         lambda articles: articles.under_embargo(),
         "embargo=waiting",
+    ),
+    DeskItem(
+        "Articles with open notes mentioning you",
+        Article,
+        mentions.awaiting,
+        "notes=mentioning-me",
+        personal=True,
     ),
     DeskItem(
         "Failed background tasks",

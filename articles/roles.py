@@ -158,3 +158,12 @@ def visible_articles(actor, articles):
     if sees_every_article(actor):
         return articles
     return articles.filter(pk__in=articles.model.objects.filter(own_articles(actor)).values("pk"))
+
+
+def may_view(actor, article):
+    """May the actor open this article's admin page (and so read and write its notes)?"""
+    staff = actor is not None and actor.is_authenticated and actor.is_active and actor.is_staff
+    perms = ("articles.view_article", "articles.change_article")
+    if not staff or not any(actor.has_perm(perm) for perm in perms):
+        return False
+    return sees_every_article(actor) or owns(actor, article)

@@ -110,6 +110,7 @@ class NewsroomAdminSite(admin.AdminSite):
             url = reverse(
                 f"admin:{opts.app_label}_{opts.model_name}_changelist", current_app=self.name
             )
-            rows = item.rows(model_admin.get_queryset(request))
+            rows = model_admin.get_queryset(request)
+            rows = item.rows(rows, request.user) if item.personal else item.rows(rows)
             items.append({"label": item.label, "count": rows.count(), "url": f"{url}?{item.query}"})
         return items

@@ -16,7 +16,11 @@ class _FormReader(HTMLParser):
         attrs = dict(attrs)
         if tag == "form":
             self.inside = attrs.get("id") == self.form_id
-        if not self.inside:
+        # As a browser does: a control with a `form` attribute belongs to the form it names,
+        # wherever it stands; an option belongs with its select.
+        owner = attrs.get("form")
+        belongs = owner == self.form_id if owner else self.inside
+        if not (self._select if tag == "option" else belongs):
             return
         name = attrs.get("name")
         if tag == "input" and name:

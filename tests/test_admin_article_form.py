@@ -72,6 +72,7 @@ def test_writing_on_the_left_publishing_filing_and_trust_on_the_right(client, ed
         "Fidelity to the source",
         "Republishing by others",
         "Search engines",
+        "Notes",
     ]
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import identification
+from articles.actions import notes as note_actions
 from articles.actions import safeguarding as safeguarding_actions
 from articles.models import (
     Article,
@@ -34,6 +35,7 @@ SOURCE = "Source alerts: originals changed, corrected or gone"
 SIGN_OFF = "Do-not-identify matches awaiting sign-off"
 DUE = "Stories going public in the next 24 hours"
 EMBARGO = "Stories under embargo"
+MENTIONS = "Articles with open notes mentioning you"
 FAILED = "Failed background tasks"
 
 
@@ -102,6 +104,14 @@ class Desk:
         make_article(headline="Embargo over", embargo_note="Was embargoed until Monday.")
         make_article(headline="Writer's plain draft", status=Article.Status.DRAFT,
                      published_at=None, created_by=writer)  # fmt: skip
+        # Notes: open ones mentioning the writer and the editor on the writer's piece, one
+        # mentioning the superuser; a resolved one; one the writer may not see (not reached).
+        mentioning = note_actions.add(editor, soon, "@wendy @eddie: check the time.")
+        note_actions.reply(writer, mentioning, "Done, @eddie.")
+        note_actions.add(editor, embargoed_scheduled, "@root: the embargo?")
+        resolved = note_actions.add(editor, live, "@root @eddie: old.")
+        note_actions.resolve(editor, resolved)
+        note_actions.add(editor, live, "@wendy: not yours to see.")
         failed = failed_task()
         failed_task("SUCCESSFUL")
         self.expected = {
@@ -111,9 +121,11 @@ class Desk:
             SIGN_OFF: {shown.pk},
             DUE: {soon.pk},
             EMBARGO: {embargoed_draft.pk, embargoed_scheduled.pk},
+            MENTIONS: {embargoed_scheduled.pk},  # the superuser's
             FAILED: {failed.pk},
         }
-        self.writers_own = {DUE: {soon.pk}, EMBARGO: {embargoed_draft.pk}}
+        self.writers_own = {DUE: {soon.pk}, EMBARGO: {embargoed_draft.pk}, MENTIONS: {soon.pk}}
+        self.editors_mentions = {soon.pk}
 
     @staticmethod
     def alert(article, **fields):
@@ -152,27 +164,26 @@ def listed(client, url):
 def test_each_count_is_its_rows_and_its_link_lists_exactly_them(desk):
     client = desk.client("superuser")
     items = desk_of(client.get(reverse(INDEX)))
-    assert list(items) == [PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, FAILED]
+    assert list(items) == [PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, MENTIONS, FAILED]
     for label, pks in desk.expected.items():
         assert items[label]["count"] == len(pks), label
         assert listed(client, items[label]["url"]) == pks, label
 
 
 def test_each_role_sees_only_the_items_its_admin_pages_open(desk):
-    everything = {label: len(pks) for label, pks in desk.expected.items()}
-    expected = {
-        "moderator": {PENDING: 2},
-        "writer": {label: len(pks) for label, pks in desk.writers_own.items()},
-        "editor": everything,
-        "superuser": everything,
+    rows = {
+        "moderator": {PENDING: desk.expected[PENDING]},
+        "writer": desk.writers_own,
+        "editor": desk.expected | {MENTIONS: desk.editors_mentions},
+        "superuser": desk.expected,
     }
-    for role, counts in expected.items():
+    for role, expected in rows.items():
         client = desk.client(role)
         items = desk_of(client.get(reverse(INDEX)))
+        counts = {label: len(pks) for label, pks in expected.items()}
         assert {label: item["count"] for label, item in items.items()} == counts, role
         for label, item in items.items():
-            mine = desk.writers_own[label] if role == "writer" else desk.expected[label]
-            assert listed(client, item["url"]) == mine, (role, label)
+            assert listed(client, item["url"]) == expected[label], (role, label)
 
 
 def test_the_page_shows_each_item_as_a_link_and_a_zero_calmly(desk):
@@ -203,10 +214,12 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
         ProblemReport.objects.create(article=live, message=f"Report {n}.")
         desk.alert(article)
         make_article(headline=f"Soon {n}", published_at=timezone.now() + timedelta(hours=n + 1))
+        note_actions.add(desk.users["superuser"], article, f"@eddie: {n}?")
         failed_task()
     items = desk_of(client.get(url))
     assert items[PENDING]["count"] == 5 and items[SIGN_OFF]["count"] == 4
     assert items[SOURCE]["count"] == 4
+    assert items[MENTIONS]["count"] == 4
     with django_assert_num_queries(QUERIES):
         client.get(url)
 
@@ -215,7 +228,7 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
 # do-not-identify scan (7: the articles with unsigned entries, their tags, callouts,
 # corrections, approved comments and unsigned entries, the site-wide callouts); "may add
 # site settings?" for the index's app list and the sidebar's (2); "recent actions" (1).
-QUERIES = 21
+QUERIES = 22
 
 
 def test_the_desks_scan_of_many_articles_finds_what_each_articles_scan_finds(desk):

@@ -20,6 +20,7 @@ from PIL import Image
 
 from articles import backup as backups
 from articles.actions import articles as article_actions
+from articles.actions import notes as note_actions
 from articles.actions import partners as partner_actions
 from articles.actions.holds import apply_hold
 from articles.api import registry
@@ -147,6 +148,10 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     partner = Partner.objects.create(name="Harbour Gazette", contact_email="desk@h.example")
     partner_actions.issue_key(editor, partner)
     registry.count_delivery(partner, [first.pk])
+    # Notes are private editorial data, kept like the register and the audit log.
+    thread = note_actions.add(make_staff("zoë"), first, "Ask @édith: the sum ✓", paragraph=1)
+    note_actions.reply(editor, thread, "Réponse.")
+    note_actions.resolve(editor, thread)
 
 
 def snapshot():

@@ -27,6 +27,7 @@ from articles.actions import previews as preview_actions
 from articles.actions import republication as republication_actions
 from articles.actions import safeguarding as safeguarding_actions
 from articles.admin import intake as intake_admin
+from articles.admin import notes as notes_admin
 from articles.admin.base import (
     ActionAdmin,
     LabelledTabularInline,
@@ -319,6 +320,7 @@ class ArticleAdmin(ActionAdmin):
         StateFilter,
         DueFilter,
         EmbargoFilter,
+        notes_admin.MentionsFilter,
         "section",
         "featured",
         "comments_closed",
@@ -464,6 +466,7 @@ class ArticleAdmin(ActionAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["may_redact"] = obj is not None and self.has_redact_permission(request)
         context["kicker_warning"] = kicker_warning(obj) if obj is not None else ""
+        context["notes"] = notes_admin.panel(request, obj) if obj is not None else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -685,6 +688,11 @@ class ArticleAdmin(ActionAdmin):
                 name="{}_{}_redact".format(*info),
             ),
             path(
+                "<path:object_id>/notes/",
+                view(self.notes_view),
+                name="{}_{}_notes".format(*info),
+            ),
+            path(
                 "<path:object_id>/revisions/",
                 view(self.revisions_view),
                 name="{}_{}_revisions".format(*info),
@@ -699,6 +707,9 @@ class ArticleAdmin(ActionAdmin):
 
     def republish_view(self, request):
         return intake_admin.republish_view(self, request)
+
+    def notes_view(self, request, object_id):
+        return notes_admin.notes_view(self, request, object_id)
 
     def changelist_view(self, request, extra_context=None):
         may_republish = request.user.has_perms(intake_admin.PERMISSIONS)

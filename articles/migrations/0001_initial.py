@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,177 +16,445 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Article',
+            name="Article",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('headline', models.CharField(max_length=200)),
-                ('slug', models.SlugField(help_text='The last part of the URL. Unique per publication date.', max_length=200)),
-                ('kicker', models.CharField(blank=True, help_text="A short label above the headline, e.g. 'Exclusive'.", max_length=60)),
-                ('standfirst', models.TextField(help_text='The summary paragraph under the headline; plain text.', max_length=600)),
-                ('body', markdownx.models.MarkdownxField(help_text='Markdown. The preview shows exactly what readers will see.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=12)),
-                ('published_at', models.DateTimeField(blank=True, help_text='When readers may see it. A future time schedules the article.', null=True)),
-                ('pub_date', models.DateField(editable=False, help_text="The publication date in the site's time zone.", null=True)),
-                ('expires_at', models.DateTimeField(blank=True, help_text='Optional: the article leaves the site at this time.', null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('featured', models.BooleanField(default=False, help_text='Listed first on the home page.')),
-                ('comments_closed', models.BooleanField(default=False, help_text="Readers may not comment; the page says 'Comments are closed.'")),
-                ('source_name', models.CharField(blank=True, help_text='For republished pieces: the publication that first published it.', max_length=120)),
-                ('source_url', articles.models.content.HttpsURLField(blank=True, help_text='For republished pieces: the original article.', max_length=500)),
-                ('source_licence', models.CharField(blank=True, help_text='The licence or permission under which we republish it.', max_length=300)),
-                ('seo_description', models.CharField(blank=True, help_text='For search engines and social cards; the standfirst when empty.', max_length=300)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("headline", models.CharField(max_length=200)),
+                (
+                    "slug",
+                    models.SlugField(
+                        help_text="The last part of the URL. Unique per publication date.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "kicker",
+                    models.CharField(
+                        blank=True,
+                        help_text="A short label above the headline, e.g. 'Exclusive'.",
+                        max_length=60,
+                    ),
+                ),
+                (
+                    "standfirst",
+                    models.TextField(
+                        help_text="The summary paragraph under the headline; plain text.",
+                        max_length=600,
+                    ),
+                ),
+                (
+                    "body",
+                    markdownx.models.MarkdownxField(
+                        help_text="Markdown. The preview shows exactly what readers will see."
+                    ),
+                ),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When readers may see it. A future time schedules the article.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "pub_date",
+                    models.DateField(
+                        editable=False,
+                        help_text="The publication date in the site's time zone.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Optional: the article leaves the site at this time.",
+                        null=True,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "featured",
+                    models.BooleanField(default=False, help_text="Listed first on the home page."),
+                ),
+                (
+                    "comments_closed",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Readers may not comment; the page says 'Comments are closed.'",
+                    ),
+                ),
+                (
+                    "source_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="For republished pieces: the publication that first published it.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "source_url",
+                    articles.models.content.HttpsURLField(
+                        blank=True,
+                        help_text="For republished pieces: the original article.",
+                        max_length=500,
+                    ),
+                ),
+                (
+                    "source_licence",
+                    models.CharField(
+                        blank=True,
+                        help_text="The licence or permission under which we republish it.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "seo_description",
+                    models.CharField(
+                        blank=True,
+                        help_text="For search engines and social cards; the standfirst when empty.",
+                        max_length=300,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Section',
+            name="Section",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first in the navigation and on the home page.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        help_text="Lower numbers come first in the navigation and on the home page.",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SiteSettings',
+            name="SiteSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publication_name', models.CharField(default='Standfirst', max_length=120)),
-                ('tagline', models.CharField(blank=True, default='News, republished with care', max_length=200)),
-                ('more_from_label', models.CharField(blank=True, help_text="Heading of the related block; empty means 'More from <publication name>'.", max_length=120)),
-                ('comments_enabled', models.BooleanField(default=True, help_text='Switch off to close comments on every article.')),
-                ('comment_moderation', models.CharField(choices=[('all', 'Hold every comment for moderation'), ('first', 'Hold first-time commenters; approve known-good emails')], default='all', max_length=10)),
-                ('comments_auto_close_days', models.PositiveIntegerField(blank=True, default=30, help_text='Close comments this many days after publication. Empty: never.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("publication_name", models.CharField(default="Standfirst", max_length=120)),
+                (
+                    "tagline",
+                    models.CharField(
+                        blank=True, default="News, republished with care", max_length=200
+                    ),
+                ),
+                (
+                    "more_from_label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Heading of the related block; empty means 'More from <publication name>'.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "comments_enabled",
+                    models.BooleanField(
+                        default=True, help_text="Switch off to close comments on every article."
+                    ),
+                ),
+                (
+                    "comment_moderation",
+                    models.CharField(
+                        choices=[
+                            ("all", "Hold every comment for moderation"),
+                            ("first", "Hold first-time commenters; approve known-good emails"),
+                        ],
+                        default="all",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "comments_auto_close_days",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        default=30,
+                        help_text="Close comments this many days after publication. Empty: never.",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'site settings',
-                'verbose_name_plural': 'site settings',
+                "verbose_name": "site settings",
+                "verbose_name_plural": "site settings",
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80, unique=True)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80, unique=True)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Author',
+            name="Author",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('role', models.CharField(blank=True, help_text='Shown beside the byline.', max_length=120)),
-                ('bio', models.TextField(blank=True)),
-                ('user', models.ForeignKey(blank=True, help_text='The editor account of this author, if any. Deleting it keeps the author.', null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True, help_text="Shown beside the byline.", max_length=120
+                    ),
+                ),
+                ("bio", models.TextField(blank=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The editor account of this author, if any. Deleting it keeps the author.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Byline',
+            name="Byline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='articles.article')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='articles.author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="articles.article"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to="articles.author"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='authors',
-            field=models.ManyToManyField(blank=True, related_name='articles', through='articles.Byline', to='articles.author'),
+            model_name="article",
+            name="authors",
+            field=models.ManyToManyField(
+                blank=True, related_name="articles", through="articles.Byline", to="articles.author"
+            ),
         ),
         migrations.CreateModel(
-            name='Callout',
+            name="Callout",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(help_text='Short Markdown: one or two sentences.')),
-                ('text_html', models.TextField(blank=True, editable=False)),
-                ('link_url', articles.models.content.HttpsURLField(blank=True, help_text='Optional: where the promo leads.')),
-                ('site_wide', models.BooleanField(default=False, help_text='Show beside every article, not only the ones it is attached to.')),
-                ('starts_at', models.DateTimeField(blank=True, help_text='Empty: shown from now.', null=True)),
-                ('ends_at', models.DateTimeField(blank=True, help_text='Empty: shown until removed. It vanishes at this time.', null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(help_text="Short Markdown: one or two sentences.")),
+                ("text_html", models.TextField(blank=True, editable=False)),
+                (
+                    "link_url",
+                    articles.models.content.HttpsURLField(
+                        blank=True, help_text="Optional: where the promo leads."
+                    ),
+                ),
+                (
+                    "site_wide",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Show beside every article, not only the ones it is attached to.",
+                    ),
+                ),
+                (
+                    "starts_at",
+                    models.DateTimeField(blank=True, help_text="Empty: shown from now.", null=True),
+                ),
+                (
+                    "ends_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty: shown until removed. It vanishes at this time.",
+                        null=True,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('ends_at__isnull', True), ('starts_at__isnull', True), ('ends_at__gt', models.F('starts_at')), _connector='OR'), name='callout_ends_after_start')],
+                "ordering": ["-id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("ends_at__isnull", True),
+                            ("starts_at__isnull", True),
+                            ("ends_at__gt", models.F("starts_at")),
+                            _connector="OR",
+                        ),
+                        name="callout_ends_after_start",
+                    )
+                ],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='callouts',
-            field=models.ManyToManyField(blank=True, help_text='Promos shown with this article.', related_name='articles', to='articles.callout'),
+            model_name="article",
+            name="callouts",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Promos shown with this article.",
+                related_name="articles",
+                to="articles.callout",
+            ),
         ),
         migrations.CreateModel(
-            name='RelatedArticle',
+            name="RelatedArticle",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_links', to='articles.article')),
-                ('target', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_links",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "target",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='related',
-            field=models.ManyToManyField(blank=True, help_text='Editor-picked related articles, in order.', related_name='+', through='articles.RelatedArticle', to='articles.article'),
+            model_name="article",
+            name="related",
+            field=models.ManyToManyField(
+                blank=True,
+                help_text="Editor-picked related articles, in order.",
+                related_name="+",
+                through="articles.RelatedArticle",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='section',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='articles', to='articles.section'),
+            model_name="article",
+            name="section",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="articles",
+                to="articles.section",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='tags',
-            field=models.ManyToManyField(blank=True, related_name='articles', to='articles.tag'),
+            model_name="article",
+            name="tags",
+            field=models.ManyToManyField(blank=True, related_name="articles", to="articles.tag"),
         ),
         migrations.AddConstraint(
-            model_name='byline',
-            constraint=models.UniqueConstraint(fields=('article', 'author'), name='byline_once'),
+            model_name="byline",
+            constraint=models.UniqueConstraint(fields=("article", "author"), name="byline_once"),
         ),
         migrations.AddConstraint(
-            model_name='relatedarticle',
-            constraint=models.UniqueConstraint(fields=('article', 'target'), name='related_once'),
+            model_name="relatedarticle",
+            constraint=models.UniqueConstraint(fields=("article", "target"), name="related_once"),
         ),
         migrations.AddConstraint(
-            model_name='relatedarticle',
-            constraint=models.CheckConstraint(condition=models.Q(('article', models.F('target')), _negated=True), name='related_not_self'),
+            model_name="relatedarticle",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("article", models.F("target")), _negated=True),
+                name="related_not_self",
+            ),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['status', '-published_at'], name='article_public_order'),
+            model_name="article",
+            index=models.Index(fields=["status", "-published_at"], name="article_public_order"),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(fields=['section', '-published_at'], name='article_section_order'),
+            model_name="article",
+            index=models.Index(fields=["section", "-published_at"], name="article_section_order"),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.UniqueConstraint(fields=('pub_date', 'slug'), name='article_slug_per_date'),
+            model_name="article",
+            constraint=models.UniqueConstraint(
+                fields=("pub_date", "slug"), name="article_slug_per_date"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('published_at__isnull', False), _connector='OR'), name='article_published_has_time'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"), ("published_at__isnull", False), _connector="OR"
+                ),
+                name="article_published_has_time",
+            ),
         ),
     ]

@@ -7,46 +7,137 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0001_initial'),
+        ("articles", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='BlockedTerm',
+            name="BlockedTerm",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(max_length=200)),
-                ('kind', models.CharField(choices=[('word', 'Word or phrase (in the name or text, whole words, any case)'), ('address', "Email address or domain (the sender's email, or in links)")], default='word', max_length=10)),
-                ('note', models.CharField(blank=True, help_text='Why it is blocked.', max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("term", models.CharField(max_length=200)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("word", "Word or phrase (in the name or text, whole words, any case)"),
+                            (
+                                "address",
+                                "Email address or domain (the sender's email, or in links)",
+                            ),
+                        ],
+                        default="word",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(blank=True, help_text="Why it is blocked.", max_length=200),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['term'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'term'), name='blocked_term_once')],
+                "ordering": ["term"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "term"), name="blocked_term_once")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Comment',
+            name="Comment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=80)),
-                ('email', models.EmailField(help_text='Never shown publicly; used to recognise known commenters.', max_length=254)),
-                ('body', models.TextField(help_text='Plain text. Shown as text, never as HTML.')),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('approved', 'Approved'), ('spam', 'Spam'), ('removed', 'Removed')], default='pending', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ip_hash', models.CharField(blank=True, editable=False, help_text="A keyed hash of the sender's IP address; the address itself is never stored.", max_length=64)),
-                ('moderated_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='comments', to='articles.article')),
-                ('moderated_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('parent', models.ForeignKey(blank=True, help_text='The comment this one replies to (one level of replies only).', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='replies', to='articles.comment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=80)),
+                (
+                    "email",
+                    models.EmailField(
+                        help_text="Never shown publicly; used to recognise known commenters.",
+                        max_length=254,
+                    ),
+                ),
+                ("body", models.TextField(help_text="Plain text. Shown as text, never as HTML.")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("approved", "Approved"),
+                            ("spam", "Spam"),
+                            ("removed", "Removed"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "ip_hash",
+                    models.CharField(
+                        blank=True,
+                        editable=False,
+                        help_text="A keyed hash of the sender's IP address; the address itself is never stored.",
+                        max_length=64,
+                    ),
+                ),
+                ("moderated_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="comments",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "moderated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The comment this one replies to (one level of replies only).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="replies",
+                        to="articles.comment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created_at', 'id'],
-                'indexes': [models.Index(fields=['article', 'status', 'created_at'], name='comment_public_order'), models.Index(fields=['status', '-created_at'], name='comment_moderation_queue'), models.Index(fields=['email', 'status'], name='comment_known_email')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('parent', models.F('pk')), _negated=True), name='comment_not_own_parent')],
+                "ordering": ["created_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["article", "status", "created_at"], name="comment_public_order"
+                    ),
+                    models.Index(fields=["status", "-created_at"], name="comment_moderation_queue"),
+                    models.Index(fields=["email", "status"], name="comment_known_email"),
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("parent", models.F("pk")), _negated=True),
+                        name="comment_not_own_parent",
+                    )
+                ],
             },
         ),
     ]

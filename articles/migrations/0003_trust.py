@@ -8,227 +8,615 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0002_comments'),
+        ("articles", "0002_comments"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Helpline',
+            name="Helpline",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('description', models.CharField(blank=True, help_text='Who it is for.', max_length=300)),
-                ('phone', models.CharField(blank=True, max_length=40)),
-                ('url', articles.models.content.HttpsURLField(blank=True)),
-                ('position', models.PositiveSmallIntegerField(default=0, help_text='Lower numbers come first.')),
-                ('active', models.BooleanField(default=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                (
+                    "description",
+                    models.CharField(blank=True, help_text="Who it is for.", max_length=300),
+                ),
+                ("phone", models.CharField(blank=True, max_length=40)),
+                ("url", articles.models.content.HttpsURLField(blank=True)),
+                (
+                    "position",
+                    models.PositiveSmallIntegerField(
+                        default=0, help_text="Lower numbers come first."
+                    ),
+                ),
+                ("active", models.BooleanField(default=True)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PolicyPage',
+            name="PolicyPage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('principles', 'Publishing principles'), ('corrections', 'Corrections policy'), ('ethics', 'Ethics policy'), ('masthead', 'Masthead and ownership'), ('feedback', 'Feedback policy'), ('other', 'Other')], default='other', help_text='Which structured-data policy link this page is; one page per kind is used.', max_length=12)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('body_html', models.TextField(blank=True, editable=False)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("principles", "Publishing principles"),
+                            ("corrections", "Corrections policy"),
+                            ("ethics", "Ethics policy"),
+                            ("masthead", "Masthead and ownership"),
+                            ("feedback", "Feedback policy"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        help_text="Which structured-data policy link this page is; one page per kind is used.",
+                        max_length=12,
+                    ),
+                ),
+                ("body", models.TextField(help_text="Markdown.")),
+                ("body_html", models.TextField(blank=True, editable=False)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='comments_closed_at',
+            model_name="article",
+            name="comments_closed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='article',
-            name='comments_closed_note',
-            field=models.CharField(blank=True, help_text='Optional: the reason readers see.', max_length=300),
+            model_name="article",
+            name="comments_closed_note",
+            field=models.CharField(
+                blank=True, help_text="Optional: the reason readers see.", max_length=300
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='comments_closed_reason',
-            field=models.CharField(blank=True, choices=[('editor', 'Closed by an editor'), ('legal', 'Closed for legal reasons')], help_text="Who closed comments (with 'Comments closed' ticked).", max_length=10),
+            model_name="article",
+            name="comments_closed_reason",
+            field=models.CharField(
+                blank=True,
+                choices=[("editor", "Closed by an editor"), ("legal", "Closed for legal reasons")],
+                help_text="Who closed comments (with 'Comments closed' ticked).",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='comments_hidden',
-            field=models.BooleanField(default=False, help_text='Remove the comments from the page (closing alone keeps approved ones visible).'),
+            model_name="article",
+            name="comments_hidden",
+            field=models.BooleanField(
+                default=False,
+                help_text="Remove the comments from the page (closing alone keeps approved ones visible).",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='content_note',
-            field=models.CharField(blank=True, help_text='Shown above the body of a sensitive story; a general note when empty.', max_length=300),
+            model_name="article",
+            name="content_note",
+            field=models.CharField(
+                blank=True,
+                help_text="Shown above the body of a sensitive story; a general note when empty.",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='sensitive',
-            field=models.BooleanField(default=False, help_text='Child death, abuse, neglect, self-harm or suicide: content note, helplines, comments pre-moderated, no promos, left out of automatic blocks.'),
+            model_name="article",
+            name="sensitive",
+            field=models.BooleanField(
+                default=False,
+                help_text="Child death, abuse, neglect, self-harm or suicide: content note, helplines, comments pre-moderated, no promos, left out of automatic blocks.",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='social_image_confirmed',
-            field=models.BooleanField(default=False, help_text='An editor confirms the social image shows no identifiable child (needed before a sensitive story gets a social-card image).'),
+            model_name="article",
+            name="social_image_confirmed",
+            field=models.BooleanField(
+                default=False,
+                help_text="An editor confirms the social image shows no identifiable child (needed before a sensitive story gets a social-card image).",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='work_type',
-            field=models.CharField(choices=[('news', 'News'), ('analysis', 'Analysis'), ('opinion', 'Opinion'), ('republished', 'Republished'), ('comment', 'Comment')], default='news', help_text='Shown to readers as a label, so they can tell reporting from opinion.', max_length=12),
+            model_name="article",
+            name="work_type",
+            field=models.CharField(
+                choices=[
+                    ("news", "News"),
+                    ("analysis", "Analysis"),
+                    ("opinion", "Opinion"),
+                    ("republished", "Republished"),
+                    ("comment", "Comment"),
+                ],
+                default="news",
+                help_text="Shown to readers as a label, so they can tell reporting from opinion.",
+                max_length=12,
+            ),
         ),
         migrations.AddField(
-            model_name='tag',
-            name='sensitive',
-            field=models.BooleanField(default=False, help_text="Every article with this tag is a sensitive story (see the article's switch)."),
+            model_name="tag",
+            name="sensitive",
+            field=models.BooleanField(
+                default=False,
+                help_text="Every article with this tag is a sensitive story (see the article's switch).",
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Correction'), ('clarification', 'Clarification'), ('update', 'Update'), ('legal', 'Legal amendment')], default='correction', max_length=16)),
-                ('text', models.TextField(help_text='Plain text, shown to readers as written.')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, help_text='The date readers see on the entry.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Correction"),
+                            ("clarification", "Clarification"),
+                            ("update", "Update"),
+                            ("legal", "Legal amendment"),
+                        ],
+                        default="correction",
+                        max_length=16,
+                    ),
+                ),
+                ("text", models.TextField(help_text="Plain text, shown to readers as written.")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        help_text="The date readers see on the entry.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-id'],
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DoNotIdentify',
+            name="DoNotIdentify",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('term', models.CharField(help_text='Matched as whole words, ignoring case and accents, in every text field.', max_length=200)),
-                ('kind', models.CharField(choices=[('name', 'Name'), ('place', 'Place'), ('school', 'School')], default='name', max_length=10)),
-                ('reason', models.CharField(choices=[('restriction', 'Reporting restriction'), ('anonymity', 'Anonymity order'), ('editorial', 'Editorial choice')], max_length=12)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='do_not_identify', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "term",
+                    models.CharField(
+                        help_text="Matched as whole words, ignoring case and accents, in every text field.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("name", "Name"), ("place", "Place"), ("school", "School")],
+                        default="name",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("restriction", "Reporting restriction"),
+                            ("anonymity", "Anonymity order"),
+                            ("editorial", "Editorial choice"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="do_not_identify",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'do-not-identify entry',
-                'verbose_name_plural': 'do-not-identify register',
+                "verbose_name": "do-not-identify entry",
+                "verbose_name_plural": "do-not-identify register",
             },
         ),
         migrations.CreateModel(
-            name='IdentificationSignOff',
+            name="IdentificationSignOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.TextField(help_text='Why publishing these matches is lawful and right.')),
-                ('signed_at', models.DateTimeField(auto_now_add=True)),
-                ('entry', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sign_offs', to='articles.donotidentify')),
-                ('signed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(help_text="Why publishing these matches is lawful and right."),
+                ),
+                ("signed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "entry",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sign_offs",
+                        to="articles.donotidentify",
+                    ),
+                ),
+                (
+                    "signed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_at'],
+                "ordering": ["-signed_at"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHold',
+            name="LegalHold",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(help_text="Shown to readers beside 'Comments are closed.'", max_length=300)),
-                ('hide_comments', models.BooleanField(default=False, help_text='Also remove the comments already shown on those articles.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('lifted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('lifted_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='legal_holds', to='articles.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        help_text="Shown to readers beside 'Comments are closed.'", max_length=300
+                    ),
+                ),
+                (
+                    "hide_comments",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Also remove the comments already shown on those articles.",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("lifted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "lifted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="legal_holds",
+                        to="articles.tag",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LegalHoldEntry',
+            name="LegalHoldEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('previous_closed', models.BooleanField()),
-                ('previous_reason', models.CharField(blank=True, max_length=10)),
-                ('previous_note', models.CharField(blank=True, max_length=300)),
-                ('previous_closed_at', models.DateTimeField(blank=True, null=True)),
-                ('previous_hidden', models.BooleanField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article')),
-                ('hold', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='articles.legalhold')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("previous_closed", models.BooleanField()),
+                ("previous_reason", models.CharField(blank=True, max_length=10)),
+                ("previous_note", models.CharField(blank=True, max_length=300)),
+                ("previous_closed_at", models.DateTimeField(blank=True, null=True)),
+                ("previous_hidden", models.BooleanField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "hold",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="entries",
+                        to="articles.legalhold",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProblemReport',
+            name="ProblemReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('error', 'Factual error'), ('concern', 'Concern (fairness, privacy, safeguarding)'), ('other', 'Something else')], default='error', max_length=10)),
-                ('message', models.TextField(max_length=4000)),
-                ('email', models.EmailField(blank=True, help_text='Never shown; only to reply to the reader.', max_length=254)),
-                ('status', models.CharField(choices=[('new', 'New'), ('reviewing', 'Being reviewed'), ('corrected', 'Corrected'), ('declined', 'No change needed')], default='new', max_length=10)),
-                ('outcome', models.TextField(blank=True, help_text="What we did. 'Turn into a correction' publishes this text as the correction.")),
-                ('ip_hash', models.CharField(blank=True, editable=False, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='problem_reports', to='articles.article')),
-                ('correction', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='articles.correction')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("error", "Factual error"),
+                            ("concern", "Concern (fairness, privacy, safeguarding)"),
+                            ("other", "Something else"),
+                        ],
+                        default="error",
+                        max_length=10,
+                    ),
+                ),
+                ("message", models.TextField(max_length=4000)),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Never shown; only to reply to the reader.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("new", "New"),
+                            ("reviewing", "Being reviewed"),
+                            ("corrected", "Corrected"),
+                            ("declined", "No change needed"),
+                        ],
+                        default="new",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.TextField(
+                        blank=True,
+                        help_text="What we did. 'Turn into a correction' publishes this text as the correction.",
+                    ),
+                ),
+                ("ip_hash", models.CharField(blank=True, editable=False, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="problem_reports",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "correction",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to="articles.correction",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Republication',
+            name="Republication",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('publisher', models.CharField(help_text='The publication that first ran it.', max_length=120)),
-                ('original_url', articles.models.content.HttpsURLField(blank=True, help_text='The original article.', max_length=500)),
-                ('original_published_at', models.DateTimeField(blank=True, help_text='When the publisher first published it.', null=True)),
-                ('original_updated_at', models.DateTimeField(blank=True, help_text='When the publisher last updated it, if they did.', null=True)),
-                ('licence', models.CharField(choices=[('cc-by', 'CC BY'), ('cc-by-nd', 'CC BY-ND'), ('cc-by-nc-nd', 'CC BY-NC-ND'), ('permission', 'Written permission'), ('other', 'Other')], default='other', max_length=20)),
-                ('permission_reference', models.CharField(blank=True, help_text='For written permission or other terms: who agreed, when, and where it is filed.', max_length=300)),
-                ('approved_at', models.DateTimeField(blank=True, null=True)),
-                ('allowed_edits', models.CharField(choices=[('none', 'None: publish verbatim'), ('time-place-style', 'Time, place and style only'), ('any', 'Any edits')], default='none', help_text='What the licence lets us change. Publishing is blocked beyond it.', max_length=20)),
-                ('search_policy', models.CharField(choices=[('canonical', 'Canonical link to the original'), ('noindex', 'noindex (keep our copy out of search engines)'), ('both', 'Both: noindex plus canonical to the original'), ('index', "Index our copy as its own (only with the publisher's agreement)")], default='both', help_text="Search engines' guidance for syndicated copies: noindex plus canonical.", max_length=12)),
-                ('approved_by', models.ForeignKey(blank=True, help_text='The editor who approved republishing.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='republication', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        help_text="The publication that first ran it.", max_length=120
+                    ),
+                ),
+                (
+                    "original_url",
+                    articles.models.content.HttpsURLField(
+                        blank=True, help_text="The original article.", max_length=500
+                    ),
+                ),
+                (
+                    "original_published_at",
+                    models.DateTimeField(
+                        blank=True, help_text="When the publisher first published it.", null=True
+                    ),
+                ),
+                (
+                    "original_updated_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the publisher last updated it, if they did.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[
+                            ("cc-by", "CC BY"),
+                            ("cc-by-nd", "CC BY-ND"),
+                            ("cc-by-nc-nd", "CC BY-NC-ND"),
+                            ("permission", "Written permission"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "permission_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="For written permission or other terms: who agreed, when, and where it is filed.",
+                        max_length=300,
+                    ),
+                ),
+                ("approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "allowed_edits",
+                    models.CharField(
+                        choices=[
+                            ("none", "None: publish verbatim"),
+                            ("time-place-style", "Time, place and style only"),
+                            ("any", "Any edits"),
+                        ],
+                        default="none",
+                        help_text="What the licence lets us change. Publishing is blocked beyond it.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "search_policy",
+                    models.CharField(
+                        choices=[
+                            ("canonical", "Canonical link to the original"),
+                            ("noindex", "noindex (keep our copy out of search engines)"),
+                            ("both", "Both: noindex plus canonical to the original"),
+                            (
+                                "index",
+                                "Index our copy as its own (only with the publisher's agreement)",
+                            ),
+                        ],
+                        default="both",
+                        help_text="Search engines' guidance for syndicated copies: noindex plus canonical.",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The editor who approved republishing.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "article",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="republication",
+                        to="articles.article",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='SourceSnapshot',
+            name="SourceSnapshot",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(editable=False)),
-                ('sha256', models.CharField(editable=False, max_length=64)),
-                ('imported_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('redacted_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_snapshots', to='articles.article')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(editable=False)),
+                ("sha256", models.CharField(editable=False, max_length=64)),
+                (
+                    "imported_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("redacted_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_snapshots",
+                        to="articles.article",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-imported_at', '-id'],
-                'get_latest_by': 'imported_at',
+                "ordering": ["-imported_at", "-id"],
+                "get_latest_by": "imported_at",
             },
         ),
         migrations.AddIndex(
-            model_name='correction',
-            index=models.Index(fields=['-published_at'], name='correction_recent'),
+            model_name="correction",
+            index=models.Index(fields=["-published_at"], name="correction_recent"),
         ),
         migrations.AddConstraint(
-            model_name='donotidentify',
-            constraint=models.UniqueConstraint(fields=('article', 'term'), name='do_not_identify_once'),
+            model_name="donotidentify",
+            constraint=models.UniqueConstraint(
+                fields=("article", "term"), name="do_not_identify_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='legalholdentry',
-            constraint=models.UniqueConstraint(fields=('hold', 'article'), name='legal_hold_entry_once'),
+            model_name="legalholdentry",
+            constraint=models.UniqueConstraint(
+                fields=("hold", "article"), name="legal_hold_entry_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='problemreport',
-            index=models.Index(fields=['status', '-created_at'], name='report_queue'),
+            model_name="problemreport",
+            index=models.Index(fields=["status", "-created_at"], name="report_queue"),
         ),
         migrations.AddConstraint(
-            model_name='republication',
-            constraint=models.CheckConstraint(condition=models.Q(('licence__in', ['cc-by', 'cc-by-nd', 'cc-by-nc-nd', 'permission', 'other'])), name='republication_known_licence'),
+            model_name="republication",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("licence__in", ["cc-by", "cc-by-nd", "cc-by-nc-nd", "permission", "other"])
+                ),
+                name="republication_known_licence",
+            ),
         ),
     ]

@@ -7,40 +7,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0003_trust'),
+        ("articles", "0003_trust"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ArticlePath',
+            name="ArticlePath",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path', models.CharField(max_length=300, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path", models.CharField(max_length=300, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='reading_minutes',
-            field=models.PositiveSmallIntegerField(default=1, editable=False, help_text='Reading time, computed from the body on save.'),
+            model_name="article",
+            name="reading_minutes",
+            field=models.PositiveSmallIntegerField(
+                default=1, editable=False, help_text="Reading time, computed from the body on save."
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='search_vector',
+            model_name="article",
+            name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(editable=False, null=True),
         ),
         migrations.AddIndex(
-            model_name='article',
-            index=articles.models.indexes.SearchIndex(fields=['search_vector'], name='article_search'),
+            model_name="article",
+            index=articles.models.indexes.SearchIndex(
+                fields=["search_vector"], name="article_search"
+            ),
         ),
         migrations.AddField(
-            model_name='articlepath',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='articles.article'),
+            model_name="articlepath",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="+", to="articles.article"
+            ),
         ),
     ]

@@ -8,157 +8,335 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0005_readers_data'),
+        ("articles", "0005_readers_data"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('published', 'Published'), ('unpublished', 'Unpublished'), ('scheduled', 'Scheduled'), ('corrected', 'Corrected'), ('comments_closed', 'Comments closed'), ('comments_opened', 'Comments opened'), ('safeguarding_changed', 'Safeguarding setting changed'), ('revision_restored', 'Revision restored'), ('preview_link_created', 'Preview link created'), ('preview_link_revoked', 'Preview link revoked'), ('legal_hold_applied', 'Legal hold applied'), ('legal_hold_lifted', 'Legal hold lifted'), ('identification_signed_off', 'Identification sign-off'), ('redacted', 'Redacted')], max_length=40)),
-                ('detail', models.JSONField(blank=True, default=dict)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("published", "Published"),
+                            ("unpublished", "Unpublished"),
+                            ("scheduled", "Scheduled"),
+                            ("corrected", "Corrected"),
+                            ("comments_closed", "Comments closed"),
+                            ("comments_opened", "Comments opened"),
+                            ("safeguarding_changed", "Safeguarding setting changed"),
+                            ("revision_restored", "Revision restored"),
+                            ("preview_link_created", "Preview link created"),
+                            ("preview_link_revoked", "Preview link revoked"),
+                            ("legal_hold_applied", "Legal hold applied"),
+                            ("legal_hold_lifted", "Legal hold lifted"),
+                            ("identification_signed_off", "Identification sign-off"),
+                            ("redacted", "Redacted"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'verbose_name_plural': 'audit entries',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name_plural": "audit entries",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='ImageRendition',
+            name="ImageRendition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source', models.CharField(db_index=True, help_text="The original's name.", max_length=255)),
-                ('file', models.FileField(max_length=255, upload_to='')),
-                ('format', models.CharField(max_length=8)),
-                ('width', models.PositiveIntegerField()),
-                ('height', models.PositiveIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        db_index=True, help_text="The original's name.", max_length=255
+                    ),
+                ),
+                ("file", models.FileField(max_length=255, upload_to="")),
+                ("format", models.CharField(max_length=8)),
+                ("width", models.PositiveIntegerField()),
+                ("height", models.PositiveIntegerField()),
             ],
             options={
-                'ordering': ['source', 'format', 'width'],
+                "ordering": ["source", "format", "width"],
             },
         ),
         migrations.CreateModel(
-            name='PreviewLink',
+            name="PreviewLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token_id', models.CharField(default=articles.models.previews._new_token_id, editable=False, max_length=40, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('expires_at', models.DateTimeField(blank=True, help_text='The link stops working at this time. Empty: the default lifetime.')),
-                ('note', models.CharField(blank=True, help_text="Who it is for, e.g. 'Legal review, Sam'.", max_length=120)),
-                ('revoked', models.BooleanField(default=False, help_text='Tick to stop the link working now.')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "token_id",
+                    models.CharField(
+                        default=articles.models.previews._new_token_id,
+                        editable=False,
+                        max_length=40,
+                        unique=True,
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "expires_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="The link stops working at this time. Empty: the default lifetime.",
+                    ),
+                ),
+                (
+                    "note",
+                    models.CharField(
+                        blank=True,
+                        help_text="Who it is for, e.g. 'Legal review, Sam'.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "revoked",
+                    models.BooleanField(
+                        default=False, help_text="Tick to stop the link working now."
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at'],
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(help_text='1 for the first save, then counting up.')),
-                ('version', models.PositiveIntegerField(help_text="The article's version after this save.")),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('data', models.JSONField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        help_text="1 for the first save, then counting up."
+                    ),
+                ),
+                (
+                    "version",
+                    models.PositiveIntegerField(help_text="The article's version after this save."),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("data", models.JSONField()),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.AlterModelOptions(
-            name='article',
-            options={'ordering': ['-published_at', '-id'], 'permissions': [('publish_article', 'Can publish, schedule and unpublish articles')]},
+            name="article",
+            options={
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("publish_article", "Can publish, schedule and unpublish articles")
+                ],
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='created_by',
-            field=models.ForeignKey(blank=True, editable=False, help_text='The account that created the article: writers may edit their own drafts.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="article",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                help_text="The account that created the article: writers may edit their own drafts.",
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='embargo_note',
-            field=models.TextField(blank=True, help_text="Embargo or legal conditions, e.g. 'Not before 00:01 Tuesday'. Shown as a warning at the top of this page to every editor."),
+            model_name="article",
+            name="embargo_note",
+            field=models.TextField(
+                blank=True,
+                help_text="Embargo or legal conditions, e.g. 'Not before 00:01 Tuesday'. Shown as a warning at the top of this page to every editor.",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='hero_alt',
-            field=models.CharField(blank=True, help_text='Required with an image: what it shows, for readers who cannot see it.', max_length=300),
+            model_name="article",
+            name="hero_alt",
+            field=models.CharField(
+                blank=True,
+                help_text="Required with an image: what it shows, for readers who cannot see it.",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='hero_caption',
+            model_name="article",
+            name="hero_caption",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='article',
-            name='hero_credit',
-            field=models.CharField(blank=True, help_text="Photographer or agency, e.g. 'Jane Doe/Agency'.", max_length=120),
+            model_name="article",
+            name="hero_credit",
+            field=models.CharField(
+                blank=True,
+                help_text="Photographer or agency, e.g. 'Jane Doe/Agency'.",
+                max_length=120,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='hero_image',
-            field=models.ImageField(blank=True, help_text='JPEG, PNG, GIF or WebP. Location and camera data are removed on upload.', max_length=255, upload_to='hero/%Y/%m/'),
+            model_name="article",
+            name="hero_image",
+            field=models.ImageField(
+                blank=True,
+                help_text="JPEG, PNG, GIF or WebP. Location and camera data are removed on upload.",
+                max_length=255,
+                upload_to="hero/%Y/%m/",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='hero_renditions',
-            field=models.JSONField(blank=True, default=list, editable=False, help_text='Filled at upload: resized copies.'),
+            model_name="article",
+            name="hero_renditions",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                editable=False,
+                help_text="Filled at upload: resized copies.",
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='republish_licence',
-            field=models.CharField(blank=True, choices=[('', 'Not offered for republication'), ('cc-by-nd-4.0', 'Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)'), ('cc-by-4.0', 'Creative Commons Attribution 4.0 (CC BY 4.0)')], default='', help_text="Offer readers a 'Republish this article' snippet under this licence. Leave 'Not offered' for pieces republished from elsewhere unless their licence allows onward republication.", max_length=20),
+            model_name="article",
+            name="republish_licence",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not offered for republication"),
+                    (
+                        "cc-by-nd-4.0",
+                        "Creative Commons Attribution-NoDerivatives 4.0 (CC BY-ND 4.0)",
+                    ),
+                    ("cc-by-4.0", "Creative Commons Attribution 4.0 (CC BY 4.0)"),
+                ],
+                default="",
+                help_text="Offer readers a 'Republish this article' snippet under this licence. Leave 'Not offered' for pieces republished from elsewhere unless their licence allows onward republication.",
+                max_length=20,
+            ),
         ),
         migrations.AddField(
-            model_name='article',
-            name='version',
-            field=models.PositiveIntegerField(default=0, editable=False, help_text="Counts saves; two editors' saves cannot cross."),
+            model_name="article",
+            name="version",
+            field=models.PositiveIntegerField(
+                default=0,
+                editable=False,
+                help_text="Counts saves; two editors' saves cannot cross.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='article',
-            constraint=models.CheckConstraint(condition=models.Q(('hero_image', ''), models.Q(('hero_alt', ''), _negated=True), _connector='OR'), name='article_hero_has_alt'),
+            model_name="article",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("hero_image", ""), models.Q(("hero_alt", ""), _negated=True), _connector="OR"
+                ),
+                name="article_hero_has_alt",
+            ),
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='actor',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="auditentry",
+            name="actor",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='article',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='audit_entries', to='articles.article'),
+            model_name="auditentry",
+            name="article",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="audit_entries",
+                to="articles.article",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='imagerendition',
-            constraint=models.UniqueConstraint(fields=('source', 'format', 'width'), name='rendition_once'),
+            model_name="imagerendition",
+            constraint=models.UniqueConstraint(
+                fields=("source", "format", "width"), name="rendition_once"
+            ),
         ),
         migrations.AddField(
-            model_name='previewlink',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='preview_links', to='articles.article'),
+            model_name="previewlink",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="preview_links",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='previewlink',
-            name='created_by',
-            field=models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="previewlink",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                editable=False,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='article',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='revisions', to='articles.article'),
+            model_name="revision",
+            name="article",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="revisions",
+                to="articles.article",
+            ),
         ),
         migrations.AddField(
-            model_name='revision',
-            name='author',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="revision",
+            name="author",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='revision',
-            constraint=models.UniqueConstraint(fields=('article', 'number'), name='revision_number_once'),
+            model_name="revision",
+            constraint=models.UniqueConstraint(
+                fields=("article", "number"), name="revision_number_once"
+            ),
         ),
     ]

@@ -4,14 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_editors_data'),
+        ("articles", "0007_editors_data"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='article',
-            index=models.Index(condition=models.Q(('expires_at__isnull', False)), fields=['expires_at'], name='article_expiry'),
+            model_name="article",
+            index=models.Index(
+                condition=models.Q(("expires_at__isnull", False)),
+                fields=["expires_at"],
+                name="article_expiry",
+            ),
         ),
     ]

@@ -12,22 +12,26 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RemoveField(
-            model_name='article',
-            name='source_licence',
+            model_name="article",
+            name="source_licence",
         ),
         migrations.RemoveField(
-            model_name='article',
-            name='source_name',
+            model_name="article",
+            name="source_name",
         ),
         migrations.RemoveField(
-            model_name='article',
-            name='source_url',
+            model_name="article",
+            name="source_url",
         ),
         migrations.AddConstraint(
-            model_name='legalhold',
-            constraint=models.UniqueConstraint(condition=models.Q(('lifted_at__isnull', True)), fields=('tag',), name='one_active_hold_per_tag'),
+            model_name="legalhold",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("lifted_at__isnull", True)),
+                fields=("tag",),
+                name="one_active_hold_per_tag",
+            ),
         ),
         migrations.DeleteModel(
-            name='LegalHoldEntry',
+            name="LegalHoldEntry",
         ),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0012_write_path_cleanup'),
+        ("articles", "0012_write_path_cleanup"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='notified_at',
-            field=models.DateTimeField(blank=True, editable=False, help_text='When the moderators were emailed.', null=True),
+            model_name="comment",
+            name="notified_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, help_text="When the moderators were emailed.", null=True
+            ),
         ),
     ]

@@ -4,15 +4,45 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0014_audit_edge_purged'),
+        ("articles", "0014_audit_edge_purged"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('imported', 'Imported'), ('edited', 'Edited while public'), ('published', 'Published'), ('unpublished', 'Unpublished'), ('scheduled', 'Scheduled'), ('deleted', 'Deleted'), ('corrected', 'Corrected'), ('correction_changed', 'Correction changed'), ('correction_removed', 'Correction removed'), ('comments_closed', 'Comments closed'), ('comments_opened', 'Comments opened'), ('comments_moderated', 'Comments moderated'), ('safeguarding_changed', 'Safeguarding setting changed'), ('gate_overridden', 'Trust gate overridden'), ('revision_restored', 'Revision restored'), ('preview_link_created', 'Preview link created'), ('preview_link_revoked', 'Preview link revoked'), ('preview_link_restored', 'Preview link restored'), ('legal_hold_applied', 'Legal hold applied'), ('legal_hold_lifted', 'Legal hold lifted'), ('register_changed', 'Do-not-identify register changed'), ('identification_signed_off', 'Identification sign-off'), ('republication_recorded', 'Republication record saved'), ('redacted', 'Redacted'), ('edge_purged', 'Purged at the edge'), ('login_locked_out', 'Login locked out')], max_length=40),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("imported", "Imported"),
+                    ("edited", "Edited while public"),
+                    ("published", "Published"),
+                    ("unpublished", "Unpublished"),
+                    ("scheduled", "Scheduled"),
+                    ("deleted", "Deleted"),
+                    ("corrected", "Corrected"),
+                    ("correction_changed", "Correction changed"),
+                    ("correction_removed", "Correction removed"),
+                    ("comments_closed", "Comments closed"),
+                    ("comments_opened", "Comments opened"),
+                    ("comments_moderated", "Comments moderated"),
+                    ("safeguarding_changed", "Safeguarding setting changed"),
+                    ("gate_overridden", "Trust gate overridden"),
+                    ("revision_restored", "Revision restored"),
+                    ("preview_link_created", "Preview link created"),
+                    ("preview_link_revoked", "Preview link revoked"),
+                    ("preview_link_restored", "Preview link restored"),
+                    ("legal_hold_applied", "Legal hold applied"),
+                    ("legal_hold_lifted", "Legal hold lifted"),
+                    ("register_changed", "Do-not-identify register changed"),
+                    ("identification_signed_off", "Identification sign-off"),
+                    ("republication_recorded", "Republication record saved"),
+                    ("redacted", "Redacted"),
+                    ("edge_purged", "Purged at the edge"),
+                    ("login_locked_out", "Login locked out"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

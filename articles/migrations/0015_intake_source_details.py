@@ -5,35 +5,54 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0014_audit_edge_purged'),
+        ("articles", "0014_audit_edge_purged"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='republication',
-            name='lead_image_credit',
-            field=models.CharField(blank=True, help_text="The lead image's credit, as the source states it.", max_length=300),
+            model_name="republication",
+            name="lead_image_credit",
+            field=models.CharField(
+                blank=True,
+                help_text="The lead image's credit, as the source states it.",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='republication',
-            name='lead_image_url',
-            field=articles.models.content.HttpsURLField(blank=True, help_text="The original's lead image, as the source gives it.", max_length=500),
+            model_name="republication",
+            name="lead_image_url",
+            field=articles.models.content.HttpsURLField(
+                blank=True,
+                help_text="The original's lead image, as the source gives it.",
+                max_length=500,
+            ),
         ),
         migrations.AddField(
-            model_name='republication',
-            name='original_byline',
-            field=models.CharField(blank=True, help_text='The byline as the original states it.', max_length=300),
+            model_name="republication",
+            name="original_byline",
+            field=models.CharField(
+                blank=True, help_text="The byline as the original states it.", max_length=300
+            ),
         ),
         migrations.AddField(
-            model_name='republication',
-            name='source_guid',
-            field=models.CharField(blank=True, db_index=True, help_text="The source's own identifier (a ninjs uri, a NewsML-G2 guid): a re-import with the same one updates this article.", max_length=300),
+            model_name="republication",
+            name="source_guid",
+            field=models.CharField(
+                blank=True,
+                db_index=True,
+                help_text="The source's own identifier (a ninjs uri, a NewsML-G2 guid): a re-import with the same one updates this article.",
+                max_length=300,
+            ),
         ),
         migrations.AddField(
-            model_name='sourcesnapshot',
-            name='media_type',
-            field=models.CharField(default='text/plain', editable=False, help_text="The source's format.", max_length=100),
+            model_name="sourcesnapshot",
+            name="media_type",
+            field=models.CharField(
+                default="text/plain",
+                editable=False,
+                help_text="The source's format.",
+                max_length=100,
+            ),
         ),
     ]

@@ -6,25 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0014_audit_edge_purged'),
+        ("articles", "0014_audit_edge_purged"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='body',
-            field=markdownx.models.MarkdownxField(help_text='Markdown. The preview shows exactly what readers will see.', validators=[articles.markdown.validate_renderable]),
+            model_name="article",
+            name="body",
+            field=markdownx.models.MarkdownxField(
+                help_text="Markdown. The preview shows exactly what readers will see.",
+                validators=[articles.markdown.validate_renderable],
+            ),
         ),
         migrations.AlterField(
-            model_name='callout',
-            name='text',
-            field=models.TextField(help_text='Short Markdown: one or two sentences.', validators=[articles.markdown.validate_renderable]),
+            model_name="callout",
+            name="text",
+            field=models.TextField(
+                help_text="Short Markdown: one or two sentences.",
+                validators=[articles.markdown.validate_renderable],
+            ),
         ),
         migrations.AlterField(
-            model_name='policypage',
-            name='body',
-            field=models.TextField(help_text='Markdown.', validators=[articles.markdown.validate_renderable]),
+            model_name="policypage",
+            name="body",
+            field=models.TextField(
+                help_text="Markdown.", validators=[articles.markdown.validate_renderable]
+            ),
         ),
     ]

@@ -35,7 +35,7 @@ STARTER_PAGES = [
         "- Each one is dated and shown at the top and the foot of the article, in its "
         "feed entry and in the public [corrections log](/corrections/).\n"
         "- We do not silently change the substance of a published story.\n\n"
-        "To tell us about an error, use \"Report an error or raise a concern\" on the "
+        'To tell us about an error, use "Report an error or raise a concern" on the '
         "article.",
     ),
 ]

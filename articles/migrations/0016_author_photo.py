@@ -4,15 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0015_starter_policy_pages'),
+        ("articles", "0015_starter_policy_pages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='author',
-            name='photo',
-            field=models.ImageField(blank=True, help_text="A square head-and-shoulders photo for the author's page (JPEG, PNG or WebP; location and camera data are removed on upload).", max_length=255, upload_to='authors/'),
+            model_name="author",
+            name="photo",
+            field=models.ImageField(
+                blank=True,
+                help_text="A square head-and-shoulders photo for the author's page (JPEG, PNG or WebP; location and camera data are removed on upload).",
+                max_length=255,
+                upload_to="authors/",
+            ),
         ),
     ]

@@ -4,20 +4,31 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0015_render_limits'),
+        ("articles", "0015_render_limits"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='comment',
-            name='proven',
-            field=models.BooleanField(default=False, editable=False, help_text='Sent from a browser whose commenter confirmed this email by our link.'),
+            model_name="comment",
+            name="proven",
+            field=models.BooleanField(
+                default=False,
+                editable=False,
+                help_text="Sent from a browser whose commenter confirmed this email by our link.",
+            ),
         ),
         migrations.AlterField(
-            model_name='sitesettings',
-            name='comment_moderation',
-            field=models.CharField(choices=[('all', 'Hold every comment for moderation'), ('first', 'Hold first-time commenters; approve confirmed known commenters')], default='all', help_text='Known commenters opened the link mailed to them when a comment of theirs was approved, in the browser they comment from; typing an address is not enough.', max_length=10),
+            model_name="sitesettings",
+            name="comment_moderation",
+            field=models.CharField(
+                choices=[
+                    ("all", "Hold every comment for moderation"),
+                    ("first", "Hold first-time commenters; approve confirmed known commenters"),
+                ],
+                default="all",
+                help_text="Known commenters opened the link mailed to them when a comment of theirs was approved, in the browser they comment from; typing an address is not enough.",
+                max_length=10,
+            ),
         ),
     ]

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0015_audit_login_locked_out'),
-        ('articles', '0016_known_commenters_proven'),
+        ("articles", "0015_audit_login_locked_out"),
+        ("articles", "0016_known_commenters_proven"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0016_author_photo'),
-        ('articles', '0017_merge_lockouts_and_commenters'),
+        ("articles", "0016_author_photo"),
+        ("articles", "0017_merge_lockouts_and_commenters"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0015_intake_source_details'),
-        ('articles', '0018_merge_policy_pages_and_photos'),
+        ("articles", "0015_intake_source_details"),
+        ("articles", "0018_merge_policy_pages_and_photos"),
     ]
 
-    operations = [
-    ]
+    operations = []

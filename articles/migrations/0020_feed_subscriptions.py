@@ -7,55 +7,170 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0019_merge_intake_fields'),
+        ("articles", "0019_merge_intake_fields"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FeedSubscription',
+            name="FeedSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='What the desk calls this feed.', max_length=120)),
-                ('publisher', models.CharField(help_text="The partner's publication, as attribution names it, for items that do not name their copyright holder.", max_length=120)),
-                ('url', articles.models.content.HttpsURLField(max_length=500, verbose_name='feed URL')),
-                ('format', models.CharField(choices=[('rss', 'RSS or Atom (full text)'), ('ninjs', 'ninjs feed (a JSON list of ninjs items)')], default='rss', max_length=10)),
-                ('licence', models.CharField(choices=[('cc-by', 'CC BY'), ('cc-by-nd', 'CC BY-ND'), ('cc-by-nc-nd', 'CC BY-NC-ND'), ('permission', 'Written permission'), ('other', 'Other')], default='other', help_text="What the partner grants for this feed's items; an item that states its own licence keeps that one.", max_length=20)),
-                ('permission_reference', models.CharField(blank=True, help_text='For written permission or other terms: who agreed, when, and where it is filed.', max_length=300)),
-                ('auto_publish', models.BooleanField(default=False, help_text='Publish new full-text items at once, without an editor, when their licence is a Creative Commons one or written permission. Off: every item waits as a draft.', verbose_name='publish automatically')),
-                ('poll_minutes', models.PositiveIntegerField(default=30, validators=[django.core.validators.MinValueValidator(1)], verbose_name='poll every (minutes)')),
-                ('active', models.BooleanField(default=True, help_text='Inactive feeds are not polled.')),
-                ('etag', models.CharField(blank=True, editable=False, max_length=300)),
-                ('last_modified', models.CharField(blank=True, editable=False, max_length=100)),
-                ('next_poll_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_polled_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_result', models.CharField(blank=True, editable=False, max_length=300)),
-                ('last_error', models.TextField(blank=True, editable=False)),
-                ('last_error_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(help_text="What the desk calls this feed.", max_length=120),
+                ),
+                (
+                    "publisher",
+                    models.CharField(
+                        help_text="The partner's publication, as attribution names it, for items that do not name their copyright holder.",
+                        max_length=120,
+                    ),
+                ),
+                (
+                    "url",
+                    articles.models.content.HttpsURLField(max_length=500, verbose_name="feed URL"),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[
+                            ("rss", "RSS or Atom (full text)"),
+                            ("ninjs", "ninjs feed (a JSON list of ninjs items)"),
+                        ],
+                        default="rss",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "licence",
+                    models.CharField(
+                        choices=[
+                            ("cc-by", "CC BY"),
+                            ("cc-by-nd", "CC BY-ND"),
+                            ("cc-by-nc-nd", "CC BY-NC-ND"),
+                            ("permission", "Written permission"),
+                            ("other", "Other"),
+                        ],
+                        default="other",
+                        help_text="What the partner grants for this feed's items; an item that states its own licence keeps that one.",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "permission_reference",
+                    models.CharField(
+                        blank=True,
+                        help_text="For written permission or other terms: who agreed, when, and where it is filed.",
+                        max_length=300,
+                    ),
+                ),
+                (
+                    "auto_publish",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Publish new full-text items at once, without an editor, when their licence is a Creative Commons one or written permission. Off: every item waits as a draft.",
+                        verbose_name="publish automatically",
+                    ),
+                ),
+                (
+                    "poll_minutes",
+                    models.PositiveIntegerField(
+                        default=30,
+                        validators=[django.core.validators.MinValueValidator(1)],
+                        verbose_name="poll every (minutes)",
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(default=True, help_text="Inactive feeds are not polled."),
+                ),
+                ("etag", models.CharField(blank=True, editable=False, max_length=300)),
+                ("last_modified", models.CharField(blank=True, editable=False, max_length=100)),
+                ("next_poll_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_polled_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("last_result", models.CharField(blank=True, editable=False, max_length=300)),
+                ("last_error", models.TextField(blank=True, editable=False)),
+                ("last_error_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('auto_publish', True), ('licence', 'other'), _negated=True), name='feed_auto_publish_needs_standing_licence'), models.CheckConstraint(condition=models.Q(('poll_minutes__gte', 1)), name='feed_poll_minutes_positive')],
+                "ordering": ["name"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("auto_publish", True), ("licence", "other"), _negated=True
+                        ),
+                        name="feed_auto_publish_needs_standing_licence",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(("poll_minutes__gte", 1)),
+                        name="feed_poll_minutes_positive",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='FeedItem',
+            name="FeedItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('guid', models.CharField(blank=True, db_index=True, max_length=300)),
-                ('url', models.CharField(blank=True, db_index=True, max_length=500)),
-                ('content_hash', models.CharField(db_index=True, help_text="SHA-256 of the item's headline, standfirst and body.", max_length=64)),
-                ('summary_only', models.BooleanField(default=False, help_text='The feed carried only a summary: the draft holds just that.')),
-                ('first_seen_at', models.DateTimeField(auto_now_add=True)),
-                ('last_seen_at', models.DateTimeField(auto_now=True)),
-                ('article', models.ForeignKey(help_text='Empty when an editor deleted the article: the item is not taken in again.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.article')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='articles.feedsubscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("guid", models.CharField(blank=True, db_index=True, max_length=300)),
+                ("url", models.CharField(blank=True, db_index=True, max_length=500)),
+                (
+                    "content_hash",
+                    models.CharField(
+                        db_index=True,
+                        help_text="SHA-256 of the item's headline, standfirst and body.",
+                        max_length=64,
+                    ),
+                ),
+                (
+                    "summary_only",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The feed carried only a summary: the draft holds just that.",
+                    ),
+                ),
+                ("first_seen_at", models.DateTimeField(auto_now_add=True)),
+                ("last_seen_at", models.DateTimeField(auto_now=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        help_text="Empty when an editor deleted the article: the item is not taken in again.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="articles.feedsubscription",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-first_seen_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('guid', ''), _negated=True), fields=('subscription', 'guid'), name='feed_item_unique_guid')],
+                "ordering": ["-first_seen_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("guid", ""), _negated=True),
+                        fields=("subscription", "guid"),
+                        name="feed_item_unique_guid",
+                    )
+                ],
             },
         ),
     ]

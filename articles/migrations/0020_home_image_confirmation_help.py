@@ -4,15 +4,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0019_merge_intake_fields'),
+        ("articles", "0019_merge_intake_fields"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='article',
-            name='social_image_confirmed',
-            field=models.BooleanField(default=False, help_text="An editor confirms the hero image shows no identifiable child (needed before a sensitive story's image appears on its social card and on the home page)."),
+            model_name="article",
+            name="social_image_confirmed",
+            field=models.BooleanField(
+                default=False,
+                help_text="An editor confirms the hero image shows no identifiable child (needed before a sensitive story's image appears on its social card and on the home page).",
+            ),
         ),
     ]

@@ -5,63 +5,175 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0019_merge_intake_fields'),
+        ("articles", "0019_merge_intake_fields"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Partner',
+            name="Partner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True)),
-                ('contact_email', models.EmailField(blank=True, help_text='Who to tell about their keys and our corrections.', max_length=254)),
-                ('active', models.BooleanField(default=True, help_text='Off: every key of this partner is refused (403).')),
-                ('receives_sensitive', models.BooleanField(default=False, help_text='Also receive sensitive stories (child death, abuse, self-harm, suicide). Only for partners who follow the same reporting guidelines.')),
-                ('receives_identification_flagged', models.BooleanField(default=False, help_text='Also receive stories with entries in the do-not-identify register. Only for partners bound by the same reporting restrictions.')),
-                ('requests_per_minute', models.PositiveIntegerField(default=120, help_text='Requests allowed per key per minute; more get 429.')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True)),
+                (
+                    "contact_email",
+                    models.EmailField(
+                        blank=True,
+                        help_text="Who to tell about their keys and our corrections.",
+                        max_length=254,
+                    ),
+                ),
+                (
+                    "active",
+                    models.BooleanField(
+                        default=True, help_text="Off: every key of this partner is refused (403)."
+                    ),
+                ),
+                (
+                    "receives_sensitive",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Also receive sensitive stories (child death, abuse, self-harm, suicide). Only for partners who follow the same reporting guidelines.",
+                    ),
+                ),
+                (
+                    "receives_identification_flagged",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Also receive stories with entries in the do-not-identify register. Only for partners bound by the same reporting restrictions.",
+                    ),
+                ),
+                (
+                    "requests_per_minute",
+                    models.PositiveIntegerField(
+                        default=120, help_text="Requests allowed per key per minute; more get 429."
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='article',
-            name='images_redistributable',
-            field=models.BooleanField(default=False, help_text="Partners may receive this article's images (the hero and those in the body): they are ours, or their licences let us pass them on. Off: the partner API and feed carry the story without them.", verbose_name='images may go to partners'),
+            model_name="article",
+            name="images_redistributable",
+            field=models.BooleanField(
+                default=False,
+                help_text="Partners may receive this article's images (the hero and those in the body): they are ours, or their licences let us pass them on. Off: the partner API and feed carry the story without them.",
+                verbose_name="images may go to partners",
+            ),
         ),
         migrations.CreateModel(
-            name='APIKey',
+            name="APIKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('prefix', models.CharField(editable=False, help_text="The key's first part.", max_length=16)),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('revoked_at', models.DateTimeField(blank=True, editable=False, help_text='A revoked key is refused (403).', null=True)),
-                ('partner', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='articles.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "prefix",
+                    models.CharField(
+                        editable=False, help_text="The key's first part.", max_length=16
+                    ),
+                ),
+                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "revoked_at",
+                    models.DateTimeField(
+                        blank=True,
+                        editable=False,
+                        help_text="A revoked key is refused (403).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="articles.partner",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API key',
-                'ordering': ['-created_at', '-id'],
+                "verbose_name": "API key",
+                "ordering": ["-created_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Republishing',
+            name="Republishing",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('channel', models.CharField(choices=[('snippet', 'Republish snippet'), ('api', 'Partner API or feed')], max_length=10)),
-                ('host', models.CharField(blank=True, help_text="The page's host, from the image request.", max_length=253)),
-                ('count', models.PositiveIntegerField(default=0, help_text='Image loads or API deliveries.')),
-                ('first_seen_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField()),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='republishings', to='articles.article')),
-                ('partner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='republishings', to='articles.partner')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("snippet", "Republish snippet"), ("api", "Partner API or feed")],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "host",
+                    models.CharField(
+                        blank=True,
+                        help_text="The page's host, from the image request.",
+                        max_length=253,
+                    ),
+                ),
+                (
+                    "count",
+                    models.PositiveIntegerField(
+                        default=0, help_text="Image loads or API deliveries."
+                    ),
+                ),
+                ("first_seen_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField()),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="republishings",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "partner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="republishings",
+                        to="articles.partner",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-last_seen_at', '-id'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('channel', 'snippet')), fields=('article', 'host'), name='republishing_once_per_host'), models.UniqueConstraint(condition=models.Q(('channel', 'api')), fields=('article', 'partner'), name='republishing_once_per_partner')],
+                "ordering": ["-last_seen_at", "-id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("channel", "snippet")),
+                        fields=("article", "host"),
+                        name="republishing_once_per_host",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("channel", "api")),
+                        fields=("article", "partner"),
+                        name="republishing_once_per_partner",
+                    ),
+                ],
             },
         ),
     ]

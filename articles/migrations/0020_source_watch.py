@@ -7,61 +7,208 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0019_merge_intake_fields'),
+        ("articles", "0019_merge_intake_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='sitesettings',
-            name='source_gone_unpublishes',
-            field=models.BooleanField(default=True, help_text='When the source watch finds a republished original gone (404 or 410), unpublish our copy until an editor decides.', verbose_name='unpublish when the original is gone'),
+            model_name="sitesettings",
+            name="source_gone_unpublishes",
+            field=models.BooleanField(
+                default=True,
+                help_text="When the source watch finds a republished original gone (404 or 410), unpublish our copy until an editor decides.",
+                verbose_name="unpublish when the original is gone",
+            ),
         ),
         migrations.AlterField(
-            model_name='auditentry',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('imported', 'Imported'), ('edited', 'Edited while public'), ('published', 'Published'), ('unpublished', 'Unpublished'), ('scheduled', 'Scheduled'), ('deleted', 'Deleted'), ('corrected', 'Corrected'), ('correction_changed', 'Correction changed'), ('correction_removed', 'Correction removed'), ('comments_closed', 'Comments closed'), ('comments_opened', 'Comments opened'), ('comments_moderated', 'Comments moderated'), ('safeguarding_changed', 'Safeguarding setting changed'), ('gate_overridden', 'Trust gate overridden'), ('revision_restored', 'Revision restored'), ('preview_link_created', 'Preview link created'), ('preview_link_revoked', 'Preview link revoked'), ('preview_link_restored', 'Preview link restored'), ('legal_hold_applied', 'Legal hold applied'), ('legal_hold_lifted', 'Legal hold lifted'), ('register_changed', 'Do-not-identify register changed'), ('identification_signed_off', 'Identification sign-off'), ('republication_recorded', 'Republication record saved'), ('redacted', 'Redacted'), ('edge_purged', 'Purged at the edge'), ('login_locked_out', 'Login locked out'), ('source_alert', 'Source watch alert'), ('source_alert_resolved', 'Source watch alert resolved')], max_length=40),
+            model_name="auditentry",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("imported", "Imported"),
+                    ("edited", "Edited while public"),
+                    ("published", "Published"),
+                    ("unpublished", "Unpublished"),
+                    ("scheduled", "Scheduled"),
+                    ("deleted", "Deleted"),
+                    ("corrected", "Corrected"),
+                    ("correction_changed", "Correction changed"),
+                    ("correction_removed", "Correction removed"),
+                    ("comments_closed", "Comments closed"),
+                    ("comments_opened", "Comments opened"),
+                    ("comments_moderated", "Comments moderated"),
+                    ("safeguarding_changed", "Safeguarding setting changed"),
+                    ("gate_overridden", "Trust gate overridden"),
+                    ("revision_restored", "Revision restored"),
+                    ("preview_link_created", "Preview link created"),
+                    ("preview_link_revoked", "Preview link revoked"),
+                    ("preview_link_restored", "Preview link restored"),
+                    ("legal_hold_applied", "Legal hold applied"),
+                    ("legal_hold_lifted", "Legal hold lifted"),
+                    ("register_changed", "Do-not-identify register changed"),
+                    ("identification_signed_off", "Identification sign-off"),
+                    ("republication_recorded", "Republication record saved"),
+                    ("redacted", "Redacted"),
+                    ("edge_purged", "Purged at the edge"),
+                    ("login_locked_out", "Login locked out"),
+                    ("source_alert", "Source watch alert"),
+                    ("source_alert_resolved", "Source watch alert resolved"),
+                ],
+                max_length=40,
+            ),
         ),
         migrations.CreateModel(
-            name='SourceWatch',
+            name="SourceWatch",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('next_check_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, help_text='When the worker next re-reads it.')),
-                ('etag', models.CharField(blank=True, editable=False, max_length=200)),
-                ('last_modified', models.CharField(blank=True, editable=False, max_length=200)),
-                ('last_checked_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('last_status', models.PositiveSmallIntegerField(blank=True, editable=False, help_text="The original's last HTTP answer.", null=True)),
-                ('last_error', models.CharField(blank=True, editable=False, max_length=500)),
-                ('checks', models.PositiveIntegerField(default=0, editable=False)),
-                ('failures', models.PositiveSmallIntegerField(default=0, editable=False, help_text='Checks failed in a row (retried sooner).')),
-                ('republication', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='watch', to='articles.republication')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "next_check_at",
+                    models.DateTimeField(
+                        db_index=True,
+                        default=django.utils.timezone.now,
+                        help_text="When the worker next re-reads it.",
+                    ),
+                ),
+                ("etag", models.CharField(blank=True, editable=False, max_length=200)),
+                ("last_modified", models.CharField(blank=True, editable=False, max_length=200)),
+                ("last_checked_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "last_status",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        editable=False,
+                        help_text="The original's last HTTP answer.",
+                        null=True,
+                    ),
+                ),
+                ("last_error", models.CharField(blank=True, editable=False, max_length=500)),
+                ("checks", models.PositiveIntegerField(default=0, editable=False)),
+                (
+                    "failures",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        editable=False,
+                        help_text="Checks failed in a row (retried sooner).",
+                    ),
+                ),
+                (
+                    "republication",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="watch",
+                        to="articles.republication",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source watch',
-                'verbose_name_plural': 'source watch',
+                "verbose_name": "source watch",
+                "verbose_name_plural": "source watch",
             },
         ),
         migrations.CreateModel(
-            name='SourceAlert',
+            name="SourceAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('changed', 'Body changed'), ('corrected', 'Correction in the source'), ('gone', 'Gone (404/410)')], max_length=10)),
-                ('detail', models.TextField(help_text='What the source watch found.')),
-                ('diff', models.TextField(blank=True, help_text='The article text: the snapshot we hold, then what the original says now.')),
-                ('correction_text', models.TextField(blank=True, help_text='The drafted “source updated” correction: readers see it only once an editor publishes it.')),
-                ('unpublished', models.BooleanField(default=False, editable=False, help_text='Our copy was taken down because the original was (site settings).')),
-                ('found_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('resolved_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='source_alerts', to='articles.article')),
-                ('correction', models.ForeignKey(blank=True, editable=False, help_text='The correction published from this alert.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.correction')),
-                ('resolved_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('snapshot', models.ForeignKey(blank=True, help_text='The snapshot of what the original sent this time.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='articles.sourcesnapshot')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("changed", "Body changed"),
+                            ("corrected", "Correction in the source"),
+                            ("gone", "Gone (404/410)"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("detail", models.TextField(help_text="What the source watch found.")),
+                (
+                    "diff",
+                    models.TextField(
+                        blank=True,
+                        help_text="The article text: the snapshot we hold, then what the original says now.",
+                    ),
+                ),
+                (
+                    "correction_text",
+                    models.TextField(
+                        blank=True,
+                        help_text="The drafted “source updated” correction: readers see it only once an editor publishes it.",
+                    ),
+                ),
+                (
+                    "unpublished",
+                    models.BooleanField(
+                        default=False,
+                        editable=False,
+                        help_text="Our copy was taken down because the original was (site settings).",
+                    ),
+                ),
+                (
+                    "found_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                ("resolved_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="source_alerts",
+                        to="articles.article",
+                    ),
+                ),
+                (
+                    "correction",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        help_text="The correction published from this alert.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.correction",
+                    ),
+                ),
+                (
+                    "resolved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "snapshot",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The snapshot of what the original sent this time.",
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="articles.sourcesnapshot",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-found_at', '-id'],
-                'indexes': [models.Index(fields=['resolved_at', '-found_at'], name='source_alert_queue')],
+                "ordering": ["-found_at", "-id"],
+                "indexes": [
+                    models.Index(fields=["resolved_at", "-found_at"], name="source_alert_queue")
+                ],
             },
         ),
     ]

@@ -16,6 +16,7 @@ from articles.models.feeds import FeedItem, FeedSubscription
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
 from articles.models.media import ImageRendition
+from articles.models.notes import Note, NoteMention, NoteQuerySet
 from articles.models.partners import APIKey, Partner, Republishing
 from articles.models.previews import PreviewLink
 from articles.models.trust import (
@@ -53,6 +54,9 @@ __all__ = [
     "ImageRendition",
     "LegalHold",
     "Partner",
+    "Note",
+    "NoteMention",
+    "NoteQuerySet",
     "PolicyPage",
     "PreviewLink",
     "ProblemReport",

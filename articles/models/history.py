@@ -71,6 +71,10 @@ class AuditEntry(models.Model):
         LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
         SOURCE_ALERT = "source_alert", "Source watch alert"
         SOURCE_ALERT_RESOLVED = "source_alert_resolved", "Source watch alert resolved"
+        NOTE_ADDED = "note_added", "Note added"
+        NOTE_RESOLVED = "note_resolved", "Note resolved"
+        NOTE_REOPENED = "note_reopened", "Note reopened"
+        NOTE_DELETED = "note_deleted", "Note deleted"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -86,6 +86,7 @@ def test_the_desk_at_1280_390_and_320_px(browser, live_server, newsroom, axe, sc
             "1 Do-not-identify matches awaiting sign-off",
             "1 Stories going public in the next 24 hours",
             "1 Stories under embargo",
+            "0 Articles with open notes mentioning you",
             "0 Failed background tasks",
         ], width
         assert got["waiting"] == 6
