@@ -4,8 +4,8 @@ those rows in the admin.
 DESK is the one list. An item names its model, a label, the rows waiting (a function of
 the ModelAdmin's own queryset, so each role counts only what its admin pages show it) and
 the changelist query string that lists the same rows. The admin index (cms/admin.py) shows
-an item only to those whose ModelAdmin lets them view the model. Source-watch alerts and
-failed deliveries join the list once they exist.
+an item only to those whose ModelAdmin lets them view the model. Source-watch alerts join
+the list once they exist.
 """
 
 from collections.abc import Callable
@@ -16,7 +16,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles import identification
-from articles.models import Article, Comment, DoNotIdentify, ProblemReport
+from articles.models import Article, Comment, DoNotIdentify, ProblemReport, WebhookDelivery
 
 
 @dataclass(frozen=True)
@@ -63,5 +63,11 @@ DESK = [
         DBTaskResult,
         lambda results: results.filter(status=TaskResultStatus.FAILED),
         f"status__exact={TaskResultStatus.FAILED.value}",
+    ),
+    DeskItem(
+        "Failed webhook deliveries",
+        WebhookDelivery,
+        lambda deliveries: deliveries.filter(status=WebhookDelivery.Status.FAILED),
+        f"status__exact={WebhookDelivery.Status.FAILED}",
     ),
 ]

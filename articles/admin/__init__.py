@@ -9,4 +9,5 @@ from articles.admin import (  # noqa: F401
     republication,
     safeguarding,
     site,
+    webhooks,
 )

@@ -28,6 +28,7 @@ from articles.models.trust import (
     SourceSnapshot,
     TrustOverride,
 )
+from articles.models.webhooks import DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Article",
@@ -41,7 +42,9 @@ __all__ = [
     "Comment",
     "CommentQuerySet",
     "Correction",
+    "DeliveryAttempt",
     "DoNotIdentify",
+    "Event",
     "Helpline",
     "IdentificationSignOff",
     "ImageRendition",
@@ -58,4 +61,6 @@ __all__ = [
     "SourceSnapshot",
     "Tag",
     "TrustOverride",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
