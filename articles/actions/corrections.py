@@ -43,7 +43,9 @@ def add(actor, correction, **detail):
         # Integrators hear of corrections to what readers can see.
         public = Article.objects.published().filter(pk=correction.article_id).exists()
         events = [(Event.CORRECTED, correction.article_id, {"correction": correction.pk})]
-        changed("corrected", actor, articles=[correction.article_id], events=events * public)
+        changed(
+            "corrected", actor, articles=[correction.article_id], events=events if public else []
+        )
     return correction
 
 

@@ -11,7 +11,7 @@ from articles import deliveries
 from articles.actions.base import Refused, require
 from articles.intake.fetch import FetchRefused
 from articles.models import Event, WebhookEndpoint
-from articles.models.webhooks import new_secret
+from articles.models.webhooks import URL_OR_EMAIL, new_secret
 
 
 def save(actor, endpoint):
@@ -21,7 +21,7 @@ def save(actor, endpoint):
     )
     endpoint.url, endpoint.email = endpoint.url.strip(), endpoint.email.strip()
     if not endpoint.url and not endpoint.email:
-        raise Refused("Give the endpoint a URL, or a contact email to send notices to instead.")
+        raise Refused(URL_OR_EMAIL)
     unknown = set(endpoint.events) - set(Event.values)
     if unknown or not endpoint.events:
         raise Refused("Choose the events this endpoint receives.")

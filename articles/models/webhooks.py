@@ -8,7 +8,7 @@ import secrets
 from django.db import models
 from django.db.models import Q
 
-from articles.models.content import Article
+from articles.models.content import Article, HttpsURLField
 
 
 class Event(models.TextChoices):
@@ -22,6 +22,9 @@ class Event(models.TextChoices):
     COMMENTS_CLOSED = "article.comments_closed", "Comments closed for legal reasons"
 
 
+URL_OR_EMAIL = "Give the endpoint a URL, or a contact email to send notices to instead."
+
+
 def new_secret():
     """A Standard Webhooks signing secret: "whsec_" and 32 random bytes in base64."""
     return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
@@ -29,7 +32,7 @@ def new_secret():
 
 class WebhookEndpoint(models.Model):
     name = models.CharField(max_length=100, help_text="Who receives it (a partner, a system).")
-    url = models.URLField(
+    url = HttpsURLField(
         "URL",
         max_length=500,
         blank=True,
@@ -52,7 +55,9 @@ class WebhookEndpoint(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(url="") | ~Q(email=""), name="webhook_endpoint_url_or_email"
+                condition=~Q(url="") | ~Q(email=""),
+                name="webhook_endpoint_url_or_email",
+                violation_error_message=URL_OR_EMAIL,
             )
         ]
 
