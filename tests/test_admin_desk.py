@@ -13,7 +13,16 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import identification
 from articles.actions import safeguarding as safeguarding_actions
-from articles.models import Article, Callout, Comment, DoNotIdentify, ProblemReport, SiteSettings
+from articles.models import (
+    Article,
+    Callout,
+    Comment,
+    DoNotIdentify,
+    ProblemReport,
+    SiteSettings,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from cms.admin import JOBS
 from tests.factories import make_article, make_comment, make_member, make_staff, make_tag
 
@@ -26,6 +35,7 @@ SIGN_OFF = "Do-not-identify matches awaiting sign-off"
 DUE = "Stories going public in the next 24 hours"
 EMBARGO = "Stories under embargo"
 FAILED = "Failed background tasks"
+UNDELIVERED = "Failed webhook deliveries"
 
 
 def failed_task(status="FAILED"):
@@ -92,6 +102,14 @@ class Desk:
                      published_at=None, created_by=writer)  # fmt: skip
         failed = failed_task()
         failed_task("SUCCESSFUL")
+        partner = WebhookEndpoint.objects.create(name="Partner", email="p@example.net")
+        undelivered, _ = (
+            WebhookDelivery.objects.create(
+                endpoint=partner, event="article.corrected", message_id=f"msg_{status}",
+                payload={}, status=status, article=live,
+            )
+            for status in ("failed", "delivered")
+        )  # fmt: skip
         self.expected = {
             PENDING: {c.pk for c in pending},
             REPORTS: {new_report.pk},
@@ -99,6 +117,7 @@ class Desk:
             DUE: {soon.pk},
             EMBARGO: {embargoed_draft.pk, embargoed_scheduled.pk},
             FAILED: {failed.pk},
+            UNDELIVERED: {undelivered.pk},
         }
         self.writers_own = {DUE: {soon.pk}, EMBARGO: {embargoed_draft.pk}}
 
@@ -133,7 +152,7 @@ def listed(client, url):
 def test_each_count_is_its_rows_and_its_link_lists_exactly_them(desk):
     client = desk.client("superuser")
     items = desk_of(client.get(reverse(INDEX)))
-    assert list(items) == [PENDING, REPORTS, SIGN_OFF, DUE, EMBARGO, FAILED]
+    assert list(items) == [PENDING, REPORTS, SIGN_OFF, DUE, EMBARGO, FAILED, UNDELIVERED]
     for label, pks in desk.expected.items():
         assert items[label]["count"] == len(pks), label
         assert listed(client, items[label]["url"]) == pks, label
