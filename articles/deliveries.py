@@ -97,7 +97,7 @@ def deliver(delivery_id):
 
 def _cancelled(delivery):
     """Why the delivery is no longer to be sent ("" when it is). A publication is sent
-    only while the article is public at the time it announced, as it reads then."""
+    only if the article is public when it is due, and no later publication replaces it."""
     if not delivery.endpoint.active:
         return "The endpoint was deactivated."
     if delivery.event != Event.PUBLISHED:
@@ -105,8 +105,11 @@ def _cancelled(delivery):
     article = Article.objects.filter(pk=delivery.article_id).first()
     if article is None or not article.is_published():
         return "The article was unpublished or deleted before it went public."
-    if article.published_at.isoformat() != delivery.payload["data"]["published_at"]:
-        return "The article was rescheduled: the delivery for its new time replaces this one."
+    later = WebhookDelivery.objects.filter(
+        endpoint=delivery.endpoint_id, article=article, event=Event.PUBLISHED, pk__gt=delivery.pk
+    )
+    if later.exists():
+        return "The article was published again or rescheduled: a later delivery replaces this."
     return ""
 
 

@@ -185,15 +185,19 @@ def test_each_event_is_sent_once_per_action_signed_from_the_admin_and_any_caller
     assert len(receiver.received) == 1
 
 
-def test_a_publication_payload_holds_only_what_readers_see(receiver, settings):
+def test_a_publication_holds_only_what_readers_see_and_drafts_are_not_news(receiver, settings):
     subscribe(receiver)
     draft = make_article(status=Article.Status.DRAFT, headline="Quiet draft", body="Draft secret.")
     edit(draft, body="A draft's new secret.")
+    correct(draft)
+    article_actions.close_comments(SYSTEM, draft, reason=Article.CommentsClosedBy.LEGAL)
     run_worker()
-    assert receiver.received == []  # a draft's edits are nobody's business
+    assert receiver.received == []  # what happens to a draft is nobody's business
     article_actions.publish(SYSTEM, draft)
+    edit(draft, published_at=timezone.now() - timedelta(hours=3))  # back-dated: not news
     run_worker()
     [received] = receiver.received
+    assert WebhookDelivery.objects.get().status == "delivered"
     assert set(received.payload) == {"type", "timestamp", "data"}
     assert set(received.payload["data"]) == {"id", "url", "headline", "published_at"}
     assert received.payload["data"]["url"] == settings.SITE_URL + draft.get_absolute_url()
