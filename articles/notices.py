@@ -79,7 +79,10 @@ def queue(events):
     with transaction.atomic():
         for event, pk, facts in absorbed(events):
             subscribed = [e for e in endpoints if event in e.events]
-            data = payload(event, pk, facts, now) if subscribed else None
+            if not subscribed:
+                continue
+            article = Article.objects.filter(pk=pk).first()
+            data = payload(event, pk, article, facts, now)
             if data is None:
                 continue
             # A scheduled publication is sent when it goes public.
@@ -88,7 +91,7 @@ def queue(events):
                 delivery = WebhookDelivery.objects.create(
                     endpoint=endpoint,
                     event=event,
-                    article_id=pk if Article.objects.filter(pk=pk).exists() else None,
+                    article=article,
                     message_id=f"msg_{uuid.uuid4().hex}",
                     payload=data,
                     next_attempt_at=at,
@@ -96,10 +99,9 @@ def queue(events):
                 deliver.using(run_after=at).enqueue(delivery.pk)
 
 
-def payload(event, pk, facts, at):
-    """The body of an event (Standard Webhooks' type, timestamp, data), or None when the
-    article is gone and the action left no facts about it."""
-    article = Article.objects.filter(pk=pk).first()
+def payload(event, pk, article, facts, at):
+    """The body of an event (Standard Webhooks' type, timestamp, data) about article `pk`
+    (`article`: its row, None once deleted), or None when nothing is left to say."""
     if article is None and not facts.get("url"):
         return None
     data = {"id": pk}

@@ -14,11 +14,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from standardwebhooks import Webhook, WebhookVerificationError
 
+from articles import notices
 from articles.actions import articles as article_actions
 from articles.actions import webhooks as webhook_actions
 from articles.actions.corrections import add as add_correction
@@ -51,10 +53,9 @@ def receiver(settings):
         yield receiver
 
 
-def subscribe(receiver, events=tuple(Event.values), **fields):
+def subscribe(receiver, events=tuple(Event.values), name="Partner desk"):
     endpoint = webhook_actions.save(
-        SYSTEM,
-        WebhookEndpoint(name="Partner desk", url=receiver.url, events=list(events), **fields),
+        SYSTEM, WebhookEndpoint(name=name, url=receiver.url, events=list(events))
     )
     receiver.secret = endpoint.secret
     return endpoint
@@ -462,3 +463,41 @@ def test_the_secret_is_shown_once_after_adding(admin_client, receiver):
     page = admin_client.get(change).content.decode()
     assert endpoint.secret not in page and f"whsec_…{endpoint.secret[-4:]}" in page
     assert "<script" not in response.content.decode().split('id="content"')[1]
+
+
+def test_deleting_a_public_story_tells_partners_to_take_it_down(receiver, endpoint, settings):
+    article = make_article(headline="The harbour wall")
+    pk, url = article.pk, settings.SITE_URL + article.get_absolute_url()
+    article_actions.delete(SYSTEM, article)
+    draft = make_article(status=Article.Status.DRAFT)
+    article_actions.delete(SYSTEM, draft)  # never public: nothing to take down
+    run_worker()
+    [received] = receiver.received
+    assert received.payload["type"] == "article.unpublished"
+    assert received.payload["data"] == {"id": pk, "url": url, "headline": "The harbour wall"}
+    assert WebhookDelivery.objects.get().article is None
+
+
+def test_a_legal_hold_tells_only_of_public_stories_whose_comments_it_closes(receiver, endpoint):
+    tag = make_tag(name="Court case")
+    open_ = make_article(tags=[tag])
+    already = make_article(tags=[tag])
+    article_actions.close_comments(SYSTEM, already)  # closed by an editor, not news
+    make_article(tags=[tag], status=Article.Status.DRAFT)
+    apply_hold(SYSTEM, LegalHold(tag=tag, reason="Proceedings are active."))
+    run_worker()
+    assert [r.payload["data"]["id"] for r in receiver.received] == [open_.pk]
+    assert receiver.received[0].payload["data"]["reason"] == "legal"
+
+
+def test_queuing_an_event_costs_two_writes_per_endpoint(receiver, django_assert_num_queries):
+    article = make_article()
+    for n in range(3):
+        subscribe(receiver, name=f"Partner {n}")
+    correction = Correction.objects.create(article=article, text="Tuesday, not Monday.")
+    events = [(Event.CORRECTED, article.pk, {"correction": correction.pk})]
+    # The endpoints, the article, the correction; a delivery and its task per endpoint;
+    # queue()'s atomic block, a savepoint inside the action's transaction (2).
+    with transaction.atomic(), django_assert_num_queries(3 + 2 * 3 + 2):
+        notices.queue(events)
+    assert WebhookDelivery.objects.count() == 3
