@@ -4,7 +4,9 @@ The newsroom actions name the events in their change event (articles.signals.Cha
 announce() gathers those of one transaction and, once it commits, records one delivery per
 subscribed endpoint and queues it for the worker (articles.deliveries). Within a transaction
 an article's stronger event absorbs the weaker ones its own steps raised: a redaction saves
-the article and adds a legal note, but is announced once, as a redaction.
+the article and adds a legal note, but is announced once, as a redaction. (Queued after
+the commit, not inside it, so that the whole transaction's events are known first: a
+process that dies between the two loses that change's notices.)
 
 A payload says what the public could see: the event, the article's id, URL and headline,
 the time, and a correction's text; never a draft's content, an email or an IP hash. It is
