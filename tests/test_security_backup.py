@@ -28,6 +28,7 @@ from articles.models import (
     BlockedTerm,
     Callout,
     Correction,
+    DeliveryAttempt,
     DoNotIdentify,
     Helpline,
     IdentificationSignOff,
@@ -41,6 +42,8 @@ from articles.models import (
     SiteSettings,
     SourceSnapshot,
     TrustOverride,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.factories import (
     make_article,
@@ -127,6 +130,14 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     PolicyPage.objects.create(
         title="Corrections", slug="corrections", kind="corrections", body="*x*"
     )
+    partner = WebhookEndpoint.objects.create(
+        name="Partner", url="https://partner.example/hook", events=["article.corrected"]
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=partner, event="article.corrected", article=first, message_id="msg_1",
+        payload={"type": "article.corrected", "data": {"id": first.pk}},
+    )  # fmt: skip
+    DeliveryAttempt.objects.create(delivery=delivery, status_code=503, error="503 Busy")
 
 
 def snapshot():

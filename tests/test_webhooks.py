@@ -501,3 +501,22 @@ def test_queuing_an_event_costs_two_writes_per_endpoint(receiver, django_assert_
     with transaction.atomic(), django_assert_num_queries(3 + 2 * 3 + 2):
         notices.queue(events)
     assert WebhookDelivery.objects.count() == 3
+
+
+def test_a_new_secret_from_the_list_is_shown_once_and_the_old_one_stops_working(
+    admin_client, receiver, endpoint
+):
+    old = endpoint.secret
+    response = admin_client.post(
+        reverse("admin:articles_webhookendpoint_changelist"),
+        {"action": "give_new_secret", "_selected_action": [endpoint.pk]},
+    )
+    endpoint.refresh_from_db()
+    assert endpoint.secret != old and endpoint.secret in response.content.decode()
+    assert old not in response.content.decode()
+    receiver.secret = endpoint.secret
+    correct(make_article())
+    run_worker()
+    assert receiver.received[-1].refusal == ""
+    with pytest.raises(WebhookVerificationError):
+        Webhook(old).verify(receiver.received[-1].body, receiver.received[-1].headers)
