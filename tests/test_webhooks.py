@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from standardwebhooks import Webhook, WebhookVerificationError
 
 from articles import notices
+from articles.actions import Refused
 from articles.actions import articles as article_actions
 from articles.actions import webhooks as webhook_actions
 from articles.actions.corrections import add as add_correction
@@ -520,3 +521,29 @@ def test_a_new_secret_from_the_list_is_shown_once_and_the_old_one_stops_working(
     assert receiver.received[-1].refusal == ""
     with pytest.raises(WebhookVerificationError):
         Webhook(old).verify(receiver.received[-1].body, receiver.received[-1].headers)
+
+
+def test_one_transaction_announces_each_story_once(receiver, endpoint):
+    article = make_article()
+    with transaction.atomic():
+        edit(article, headline="First change")
+        edit(article, headline="Second change")
+        correct(article)  # absorbs the edits
+    with transaction.atomic():
+        edit(article, headline="Third change")
+        edit(article, headline="Fourth change")
+    run_worker()
+    assert receiver.events() == [Event.CORRECTED.value, Event.UPDATED.value]
+    assert receiver.received[1].payload["data"]["headline"] == "Fourth change"
+
+
+def test_the_action_refuses_an_endpoint_with_nowhere_to_send_or_nothing_to_send():
+    with pytest.raises(Refused, match="Give the endpoint a URL, or a contact email"):
+        webhook_actions.save(SYSTEM, WebhookEndpoint(name="Nobody", events=["article.updated"]))
+    with pytest.raises(Refused, match="Choose the events"):
+        webhook_actions.save(SYSTEM, WebhookEndpoint(name="Mute", email="a@b.example", events=[]))
+    with pytest.raises(Refused, match="Choose the events"):
+        webhook_actions.save(
+            SYSTEM, WebhookEndpoint(name="Odd", email="a@b.example", events=["article.liked"])
+        )
+    assert WebhookEndpoint.objects.count() == 0
