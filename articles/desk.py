@@ -16,7 +16,14 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles import identification, mentions
-from articles.models import Article, Comment, DoNotIdentify, ProblemReport, SourceAlert
+from articles.models import (
+    Article,
+    Comment,
+    DoNotIdentify,
+    ProblemReport,
+    SourceAlert,
+    WebhookDelivery,
+)
 
 
 @dataclass(frozen=True)
@@ -77,5 +84,11 @@ DESK = [
         DBTaskResult,
         lambda results: results.filter(status=TaskResultStatus.FAILED),
         f"status__exact={TaskResultStatus.FAILED.value}",
+    ),
+    DeskItem(
+        "Failed webhook deliveries",
+        WebhookDelivery,
+        lambda deliveries: deliveries.filter(status=WebhookDelivery.Status.FAILED),
+        f"status__exact={WebhookDelivery.Status.FAILED}",
     ),
 ]

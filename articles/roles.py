@@ -72,14 +72,14 @@ def ensure_roles(apps, using="default"):
     permissions = Permission.objects.using(using).filter(content_type__app_label="articles")
     grants = {
         WRITERS: permissions.filter(codename__in=WRITER_CODENAMES),
-        # The history itself (revisions, audit log) is only ever added to, and sealed
+        # The history itself (revisions, audit log, webhook log) is only ever added to, and sealed
         # originals are the legal role's.
         EDITORS: permissions.exclude(
             codename__in=[
                 *(
                     f"{verb}_{model}"
                     for verb in ("change", "delete")
-                    for model in ("revision", "auditentry")
+                    for model in ("revision", "auditentry", "webhookdelivery", "deliveryattempt")
                 ),
                 *(f"{verb}_sealedsource" for verb in ("add", "change", "delete", "view")),
             ]

@@ -23,7 +23,7 @@ from django.db.models.signals import post_migrate, pre_save
 from django.dispatch import Signal, receiver
 
 from articles import cache as content_cache
-from articles import edge, fragments, replica, surrogate, tasks, xmltext
+from articles import edge, fragments, notices, replica, surrogate, tasks, xmltext
 from articles.metadata import POLICY_LINKS_CACHE_KEY
 from articles.navigation import NAV_SECTIONS_CACHE_KEY
 from articles.roles import ensure_roles_after_migrate
@@ -49,7 +49,11 @@ class Change:
         copy with no grace period;
     gone: public paths that no longer exist (a redacted article's old URL, renamed files);
     keys: the surrogate keys of the pages that show the change (articles.surrogate), filled
-        in by emit().
+        in by emit();
+    events: what happened to public stories, as integrators and partners are told it
+        (articles.notices): (event, article id, facts) triples, from the action that knows
+        the transition (published, updated, corrected, ...); facts: what the event adds
+        (the correction's id; a deleted article's headline and URL).
     """
 
     verb: str
@@ -60,6 +64,7 @@ class Change:
     legal: bool = False
     gone: tuple = ()
     keys: tuple = ()
+    events: tuple = ()
 
 
 def emit(change):
@@ -97,6 +102,13 @@ def _purge_edge(sender, change, **kwargs):
         )
     else:
         tasks.purge_edge.enqueue(keys, False, articles=articles, verb=change.verb)
+
+
+@receiver(content_changed, dispatch_uid="standfirst-notices")
+def _notify_endpoints(sender, change, **kwargs):
+    """Queue the webhooks and email notices for what happened to public stories."""
+    if change.events:
+        notices.announce(change.events)
 
 
 @receiver(content_changed, dispatch_uid="standfirst-derived")

@@ -187,6 +187,9 @@ STANDFIRST_VARNISH_URLS = env_list("STANDFIRST_VARNISH_URLS", "http://127.0.0.1:
 # Hosts intake may fetch even though they resolve to a private or loopback address (a
 # partner on the intranet; the tests' local server). Empty: only public addresses.
 STANDFIRST_INTAKE_ALLOWED_HOSTS = env_list("STANDFIRST_INTAKE_ALLOWED_HOSTS", "")
+# The same for webhook endpoints (articles.deliveries): hosts a webhook may be sent to
+# although they resolve to a private or loopback address. Empty: only public addresses.
+STANDFIRST_WEBHOOK_ALLOWED_HOSTS = env_list("STANDFIRST_WEBHOOK_ALLOWED_HOSTS", "")
 FASTLY_API_URL = env("FASTLY_API_URL", "https://api.fastly.com")
 FASTLY_API_TOKEN = env("FASTLY_API_TOKEN")
 FASTLY_SERVICE_ID = env("FASTLY_SERVICE_ID")

@@ -22,6 +22,8 @@ from articles.models import (
     ProblemReport,
     SiteSettings,
     SourceAlert,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from cms.admin import JOBS
 from tests.factories import make_article, make_comment, make_member, make_staff, make_tag
@@ -37,6 +39,7 @@ DUE = "Stories going public in the next 24 hours"
 EMBARGO = "Stories under embargo"
 MENTIONS = "Articles with open notes mentioning you"
 FAILED = "Failed background tasks"
+UNDELIVERED = "Failed webhook deliveries"
 
 
 def failed_task(status="FAILED"):
@@ -114,6 +117,14 @@ class Desk:
         note_actions.add(editor, live, "@wendy: not yours to see.")
         failed = failed_task()
         failed_task("SUCCESSFUL")
+        partner = WebhookEndpoint.objects.create(name="Partner", email="p@example.net")
+        undelivered, _ = (
+            WebhookDelivery.objects.create(
+                endpoint=partner, event="article.corrected", message_id=f"msg_{status}",
+                payload={}, status=status, article=live,
+            )
+            for status in ("failed", "delivered")
+        )  # fmt: skip
         self.expected = {
             PENDING: {c.pk for c in pending},
             REPORTS: {new_report.pk},
@@ -123,6 +134,7 @@ class Desk:
             EMBARGO: {embargoed_draft.pk, embargoed_scheduled.pk},
             MENTIONS: {embargoed_scheduled.pk},  # the superuser's
             FAILED: {failed.pk},
+            UNDELIVERED: {undelivered.pk},
         }
         self.writers_own = {DUE: {soon.pk}, EMBARGO: {embargoed_draft.pk}, MENTIONS: {soon.pk}}
         self.editors_mentions = {soon.pk}
@@ -164,7 +176,9 @@ def listed(client, url):
 def test_each_count_is_its_rows_and_its_link_lists_exactly_them(desk):
     client = desk.client("superuser")
     items = desk_of(client.get(reverse(INDEX)))
-    assert list(items) == [PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, MENTIONS, FAILED]
+    assert list(items) == [
+        PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, MENTIONS, FAILED, UNDELIVERED
+    ]  # fmt: skip
     for label, pks in desk.expected.items():
         assert items[label]["count"] == len(pks), label
         assert listed(client, items[label]["url"]) == pks, label
@@ -228,7 +242,7 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
 # do-not-identify scan (7: the articles with unsigned entries, their tags, callouts,
 # corrections, approved comments and unsigned entries, the site-wide callouts); "may add
 # site settings?" for the index's app list and the sidebar's (2); "recent actions" (1).
-QUERIES = 22
+QUERIES = 23
 
 
 def test_the_desks_scan_of_many_articles_finds_what_each_articles_scan_finds(desk):

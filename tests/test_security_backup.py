@@ -31,6 +31,7 @@ from articles.models import (
     BlockedTerm,
     Callout,
     Correction,
+    DeliveryAttempt,
     DoNotIdentify,
     FeedItem,
     FeedSubscription,
@@ -49,6 +50,8 @@ from articles.models import (
     SourceSnapshot,
     SourceWatch,
     TrustOverride,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 from tests.factories import (
     make_article,
@@ -152,6 +155,14 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
     thread = note_actions.add(make_staff("zoë"), first, "Ask @édith: the sum ✓", paragraph=1)
     note_actions.reply(editor, thread, "Réponse.")
     note_actions.resolve(editor, thread)
+    endpoint = WebhookEndpoint.objects.create(
+        name="Partner", url="https://partner.example/hook", events=["article.corrected"]
+    )
+    delivery = WebhookDelivery.objects.create(
+        endpoint=endpoint, event="article.corrected", article=first, message_id="msg_1",
+        payload={"type": "article.corrected", "data": {"id": first.pk}},
+    )  # fmt: skip
+    DeliveryAttempt.objects.create(delivery=delivery, status_code=503, error="503 Busy")
 
 
 def snapshot():

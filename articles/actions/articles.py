@@ -14,7 +14,7 @@ save() applies, in one place and in this order:
    scheduled, except the verbs that take content down;
 7. the derived data: the search vector, the old URL's redirect;
 8. a revision and the audit entries, naming the actor;
-9. the change event.
+9. the change event, with what integrators are told (articles.notices).
 A refusal at any step raises, and the transaction leaves nothing behind.
 """
 
@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from articles import audit, gates, revisions, roles, search, uploads
 from articles.actions.base import EditConflict, GateClosed, NotAllowed, Refused, changed, require
-from articles.models import Article, ArticlePath, TrustOverride
+from articles.models import Article, ArticlePath, Event, TrustOverride
 
 # Fields whose change is a safeguarding decision, audited as such.
 SAFEGUARDING_FIELDS = ("sensitive", "comments_hidden", "social_image_confirmed", "content_note")
@@ -117,7 +117,7 @@ def save(
             _redirect_old_path(article, before, keep_old_path, outcome)
             previous = None if creating else article.revisions.first()
             revisions.keep(article, actor, note)
-            _audit(actor, article, before, previous, verb, outcome, extra_audit)
+            edited = _audit(actor, article, before, previous, verb, outcome, extra_audit)
             was_live = before is not None and before["status"] == Article.Status.PUBLISHED
             taken_down = was_live and article.status != Article.Status.PUBLISHED
             changed(
@@ -126,6 +126,7 @@ def save(
                 articles=[article.pk],
                 legal=legal or taken_down,
                 gone=outcome.gone,
+                events=_events(article, before, edited),
             )
     except BaseException:
         uploads.delete_files(written)
@@ -228,6 +229,8 @@ def _redirect_old_path(article, before, keep_old_path, outcome):
 
 
 def _audit(actor, article, before, previous, verb, outcome, extra_audit):
+    """Record what the save did; returns the fields a public article's edit changed."""
+
     def record(action, **detail):
         audit.record(action, article=article, actor=actor, **detail)
 
@@ -257,12 +260,39 @@ def _audit(actor, article, before, previous, verb, outcome, extra_audit):
         settings = [f for f in SAFEGUARDING_FIELDS if before[f] != getattr(article, f)]
         if settings:
             record(audit.Action.SAFEGUARDING_CHANGED, settings=settings)
+    fields = []
     if was_live and is_live and previous is not None:
         fields = _changed_fields(previous, article)
         if fields:
             record(audit.Action.EDITED, fields=fields)
     for action, detail in [*outcome.events, *extra_audit]:
         record(action, **detail)
+    return fields
+
+
+def _events(article, before, edited):
+    """What integrators hear of this save: only what readers saw or will see, never a
+    draft. A publication (or a new scheduled time) is announced when it goes public."""
+    was_public = (
+        before is not None
+        and before["status"] == Article.Status.PUBLISHED
+        and before["published_at"] <= timezone.now()
+    )
+    live = article.status == Article.Status.PUBLISHED
+    newly = before is None or before["status"] != Article.Status.PUBLISHED
+    rescheduled = before is not None and before["published_at"] != article.published_at
+    events = []
+    if live and not was_public and (newly or rescheduled):
+        events.append((Event.PUBLISHED, article.pk, {}))
+    elif was_public and not live:
+        events.append((Event.UNPUBLISHED, article.pk, {}))
+    elif was_public and article.is_published() and edited:
+        events.append((Event.UPDATED, article.pk, {}))
+    closed = before is not None and not before["comments_closed"] and article.comments_closed
+    legally = article.comments_closed_reason == Article.CommentsClosedBy.LEGAL
+    if closed and legally and article.is_published():
+        events.append((Event.COMMENTS_CLOSED, article.pk, {}))
+    return events
 
 
 def _changed_fields(previous, article):
@@ -374,4 +404,13 @@ def delete(actor, article):
         audit.record(audit.Action.DELETED, article=article, actor=actor, article_id=pk)
         article.delete()
         live = stored["status"] == Article.Status.PUBLISHED
-        changed("deleted", actor, articles=[pk], legal=live, gone=[url] if url else [])
+        public = live and stored["published_at"] <= timezone.now()
+        facts = {"url": url, "headline": article.headline}
+        changed(
+            "deleted",
+            actor,
+            articles=[pk],
+            legal=live,
+            gone=[url] if url else [],
+            events=[(Event.UNPUBLISHED, pk, facts)] if public else [],
+        )

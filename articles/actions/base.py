@@ -44,7 +44,9 @@ def require(actor, *perms, message):
         raise NotAllowed(message)
 
 
-def changed(verb, actor, *, articles=(), models=(), site_wide=False, legal=False, gone=()):
+def changed(
+    verb, actor, *, articles=(), models=(), site_wide=False, legal=False, gone=(), events=()
+):
     """Emit the one change event for what an action did (see articles.signals.Change)."""
     emit(
         Change(
@@ -55,5 +57,6 @@ def changed(verb, actor, *, articles=(), models=(), site_wide=False, legal=False
             site_wide=site_wide,
             legal=legal,
             gone=tuple(gone),
+            events=tuple(events),
         )
     )

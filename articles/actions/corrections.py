@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from articles import audit, gates
 from articles.actions.base import GateClosed, Refused, changed, require
-from articles.models import Article, Correction, ProblemReport
+from articles.models import Article, Correction, Event, ProblemReport
 
 
 def _check_text(actor, correction):
@@ -40,7 +40,12 @@ def add(actor, correction, **detail):
             correction=correction.pk,
             **detail,
         )
-        changed("corrected", actor, articles=[correction.article_id])
+        # Integrators hear of corrections to what readers can see.
+        public = Article.objects.published().filter(pk=correction.article_id).exists()
+        events = [(Event.CORRECTED, correction.article_id, {"correction": correction.pk})]
+        changed(
+            "corrected", actor, articles=[correction.article_id], events=events if public else []
+        )
     return correction
 
 

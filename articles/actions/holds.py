@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import audit
 from articles.actions.base import Refused, changed, require
 from articles.actors import user_of
-from articles.models import Article, LegalHold
+from articles.models import Article, Event, LegalHold
 
 
 def _tagged(tag):
@@ -35,7 +35,17 @@ def apply_hold(actor, hold):
         for pk in held:
             audit.record(audit.Action.LEGAL_HOLD_APPLIED, Article(pk=pk), actor, tag=tag.slug)
         audit.record(audit.Action.LEGAL_HOLD_APPLIED, actor=actor, tag=tag.slug, articles=len(held))
-        changed("legal_hold_applied", actor, articles=held, models={"legalhold"}, legal=True)
+        # Integrators hear of the public stories whose comments this closes.
+        public = Article.objects.published().filter(pk__in=held, comments_closed=False)
+        events = [(Event.COMMENTS_CLOSED, pk, {}) for pk in public.values_list("pk", flat=True)]
+        changed(
+            "legal_hold_applied",
+            actor,
+            articles=held,
+            models={"legalhold"},
+            legal=True,
+            events=events,
+        )
     return hold
 
 

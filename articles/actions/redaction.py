@@ -2,7 +2,7 @@
 
 In one transaction, all or nothing, for each article:
 - its text fields and slug (its old URL then answers 404: the address held the name);
-- its revisions, audit details and recorded overrides, JSON included;
+- its revisions, audit details and recorded overrides, JSON included, and its webhook log;
 - the admin history of the article and of its own records (never of other objects);
 - its comments, readers' reports, corrections, register sign-offs, republication record,
   source alerts (their diffs and drafted corrections), preview-link notes, the newsroom's
@@ -45,7 +45,9 @@ from articles.models import (
     Callout,
     Comment,
     Correction,
+    DeliveryAttempt,
     DoNotIdentify,
+    Event,
     ImageRendition,
     LegalHold,
     PreviewLink,
@@ -57,6 +59,7 @@ from articles.models import (
     SourceSnapshot,
     Tag,
     TrustOverride,
+    WebhookDelivery,
 )
 from articles.names import Substitution, file_words
 
@@ -83,8 +86,10 @@ def redact(actor, articles, names, replacement):
             ImageRendition.objects.filter(source__in=list(copies)).delete()
             transaction.on_commit(lambda: uploads.remove_quietly(old_files))
             gone = [settings.MEDIA_URL + name for name in old_files]
+            # Integrators hear of each article once readers had it; never of the names.
+            events = [(Event.REDACTED, a.pk, {}) for a in articles if a.pub_date]
             changed("redacted", actor, articles=ids, legal=True, gone=gone,
-                    models={"tag", "callout"})  # fmt: skip
+                    models={"tag", "callout"}, events=events)  # fmt: skip
     except BaseException:
         uploads.delete_files(written)
         raise
@@ -340,14 +345,21 @@ def _rewrite_comments(article, substitute):
 
 
 def _rewrite_history(article, substitute):
-    """Every stored revision of the article and its audit details."""
+    """Every stored revision of the article, its audit details, and its webhook log (the
+    payloads sent or still to send, and what the receivers answered)."""
     count = 0
-    for model, field in ((Revision, "data"), (AuditEntry, "detail")):
-        for row in model.objects.filter(article=article).only("pk", field):
+    stored = (
+        (Revision.objects.filter(article=article), "data"),
+        (AuditEntry.objects.filter(article=article), "detail"),
+        (WebhookDelivery.objects.filter(article=article), "payload"),
+        (DeliveryAttempt.objects.filter(delivery__article=article), "response"),
+    )
+    for rows, field in stored:
+        for row in rows.only("pk", field):
             old = getattr(row, field)
             new = _rewrite_json(old, substitute)
             if new != old:
-                model.objects.filter(pk=row.pk).update(**{field: new})
+                rows.model.objects.filter(pk=row.pk).update(**{field: new})
                 count += 1
     return count
 

@@ -12,4 +12,5 @@ from articles.admin import (  # noqa: F401
     site,
     sourcealerts,
     subscriptions,
+    webhooks,
 )

@@ -5,11 +5,12 @@ loopback, link-local, multicast, reserved and unspecified addresses are refused 
 unless the host is named in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS. The connection goes
 to the address that was checked (no second lookup to rebind). Each redirect target is
 checked the same way, up to MAX_REDIRECTS; connect and read timeouts, a size cap and a
-content-type check apply to every response.
+content-type check apply to every response. post() sends a webhook the same guarded way
+(articles.deliveries), following no redirect at all.
 
-A conditional fetch (the source watch re-reading an original) sends the validators of the
-last answer (If-None-Match, If-Modified-Since); a 304 comes back as a Fetched with status
-304 and no data, and every other rule applies unchanged.
+A conditional fetch (the source watch re-reading an original, a feed poll) sends the
+validators of the last answer (If-None-Match, If-Modified-Since); a 304 comes back as a
+Fetched with status 304 and no data, and every other rule applies unchanged.
 """
 
 import http.client
@@ -92,38 +93,27 @@ def fetch(url, *, etag="", last_modified="", accept=MEDIA_TYPES, what=ARTICLE):
     raise FetchRefused(f"The URL redirects more than {MAX_REDIRECTS} times.")
 
 
-def check_address(host, port):
-    """The address to connect to for `host`, or FetchRefused when it is not public."""
+def check_address(host, port, allowed=None, purpose="intake fetches only public web sites"):
+    """The address to connect to for `host`, or FetchRefused when it is not public.
+    `allowed`: the hosts exempt from the check (STANDFIRST_INTAKE_ALLOWED_HOSTS unless given)."""
+    if allowed is None:
+        allowed = settings.STANDFIRST_INTAKE_ALLOWED_HOSTS
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise FetchRefused(f"The host {host} cannot be found.") from exc
     addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    if host.lower() not in {h.lower() for h in settings.STANDFIRST_INTAKE_ALLOWED_HOSTS}:
+    if host.lower() not in {h.lower() for h in allowed}:
         for address in addresses:
             if not address.is_global or address.is_multicast:
                 raise FetchRefused(
-                    f"The host {host} is a private or local address ({address}): "
-                    "intake fetches only public web sites."
+                    f"The host {host} is a private or local address ({address}): {purpose}."
                 )
     return str(addresses[0])
 
 
 def _get(url, headers):
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise FetchRefused("Only http:// and https:// URLs can be fetched.")
-    if parts.username or parts.password:
-        raise FetchRefused("A URL with a user name or password is refused.")
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    address = check_address(parts.hostname, port)
-    if parts.scheme == "https":
-        connection = _PinnedHTTPS(parts.hostname, address, port, timeout=CONNECT_TIMEOUT)
-    else:
-        connection = _PinnedHTTP(parts.hostname, address, port, timeout=CONNECT_TIMEOUT)
-    path = parts.path or "/"
-    if parts.query:
-        path += "?" + parts.query
+    connection, path = _connect(url)
     try:
         connection.request(
             "GET",
@@ -134,7 +124,50 @@ def _get(url, headers):
         return connection.getresponse(), connection
     except (OSError, http.client.HTTPException) as exc:
         connection.close()
-        raise FetchRefused(f"{parts.hostname} could not be reached ({exc}).") from exc
+        raise FetchRefused(f"{connection.host} could not be reached ({exc}).") from exc
+
+
+def check_url(url):
+    """FetchRefused unless `url` is an http(s) URL without credentials; returns its parts."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise FetchRefused("Only http:// and https:// URLs can be fetched.")
+    if parts.username or parts.password:
+        raise FetchRefused("A URL with a user name or password is refused.")
+    return parts
+
+
+def _connect(url, **check):
+    """An unopened connection pinned to the checked address of `url`'s host, and the path
+    to ask for; `check` goes to check_address."""
+    parts = check_url(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = check_address(parts.hostname, port, **check)
+    if parts.scheme == "https":
+        connection = _PinnedHTTPS(parts.hostname, address, port, timeout=CONNECT_TIMEOUT)
+    else:
+        connection = _PinnedHTTP(parts.hostname, address, port, timeout=CONNECT_TIMEOUT)
+    path = parts.path or "/"
+    if parts.query:
+        path += "?" + parts.query
+    return connection, path
+
+
+def post(url, body, headers, *, keep=500, **check):
+    """POST `body` to `url` once, with the same address checks and timeouts as fetch(),
+    following no redirect; returns (status, reason, the first `keep` characters of the
+    answer). `check` goes to check_address (allowed=, purpose=)."""
+    connection, path = _connect(url, **check)
+    try:
+        connection.request("POST", path, body=body, headers={"User-Agent": USER_AGENT, **headers})
+        connection.sock.settimeout(READ_TIMEOUT)
+        response = connection.getresponse()
+        answer = response.read(keep * 4).decode("utf-8", "replace")[:keep]
+        return response.status, response.reason, answer
+    except (OSError, http.client.HTTPException) as exc:
+        raise FetchRefused(f"{connection.host} could not be reached ({exc}).") from exc
+    finally:
+        connection.close()
 
 
 def _read(url, response, accept, what):

@@ -11,6 +11,7 @@ class Migration(migrations.Migration):
         ("articles", "0020_partner_api"),
         ("articles", "0020_search_trigrams"),
         ("articles", "0020_source_watch"),
+        ("articles", "0020_webhooks"),
     ]
 
     operations = []

@@ -32,6 +32,7 @@ from articles.models.trust import (
     TrustOverride,
 )
 from articles.models.watch import SourceAlert, SourceWatch
+from articles.models.webhooks import DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "APIKey",
@@ -46,9 +47,11 @@ __all__ = [
     "Comment",
     "CommentQuerySet",
     "Correction",
+    "DeliveryAttempt",
     "DoNotIdentify",
     "FeedItem",
     "FeedSubscription",
+    "Event",
     "Helpline",
     "IdentificationSignOff",
     "ImageRendition",
@@ -72,4 +75,6 @@ __all__ = [
     "SourceWatch",
     "Tag",
     "TrustOverride",
+    "WebhookDelivery",
+    "WebhookEndpoint",
 ]
