@@ -16,7 +16,7 @@ from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from articles import identification
-from articles.models import Article, Comment, DoNotIdentify, ProblemReport
+from articles.models import Article, Comment, DoNotIdentify, ImageRights, ProblemReport
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,12 @@ DESK = [
         Article,
         lambda articles: articles.under_embargo(),
         "embargo=waiting",
+    ),
+    DeskItem(
+        "Image licences ending soon",
+        ImageRights,
+        lambda rights: rights.ending_soon(),
+        "licence=ending",
     ),
     DeskItem(
         "Failed background tasks",

@@ -14,7 +14,7 @@ from articles.models.content import (
 )
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
-from articles.models.media import ImageRendition
+from articles.models.media import ImageRendition, ImageRights
 from articles.models.previews import PreviewLink
 from articles.models.trust import (
     Correction,
@@ -45,6 +45,7 @@ __all__ = [
     "Helpline",
     "IdentificationSignOff",
     "ImageRendition",
+    "ImageRights",
     "LegalHold",
     "PolicyPage",
     "PreviewLink",

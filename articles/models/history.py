@@ -69,6 +69,7 @@ class AuditEntry(models.Model):
         REDACTED = "redacted", "Redacted"
         EDGE_PURGED = "edge_purged", "Purged at the edge"
         LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
+        IMAGE_RIGHTS_CHANGED = "image_rights_changed", "Image rights changed"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -289,7 +289,7 @@ def page_article(articles):
     tags = Prefetch("tags", queryset=Tag.objects.with_hold())
     return (
         articles.defer("search_vector")
-        .select_related("section", "republication")
+        .select_related("section", "republication", "hero_rights")
         .prefetch_related(tags)
     )
 
