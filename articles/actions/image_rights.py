@@ -8,7 +8,7 @@ has ended withdraws the image, which is purged as a legal change.
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from articles import audit
+from articles import audit, image_licences
 from articles.actions.base import Refused, changed, require
 from articles.models import Article
 
@@ -32,6 +32,8 @@ def change(actor, rights, fields=EDITABLE):
         raise Refused(*exc.messages) from exc
     with transaction.atomic():
         rights.save()
+        if "license_ends_at" in fields:
+            image_licences.schedule(rights)
         articles = list(Article.objects.filter(hero_rights=rights).only("pk"))
         for article in articles:
             audit.record(

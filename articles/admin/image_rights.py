@@ -1,6 +1,7 @@
 """The image rights ledger: what each uploaded original stated, as editors correct it."""
 
 from django.contrib import admin
+from django.db import models
 
 from articles.actions import image_rights as rights_actions
 from articles.admin.base import ActionAdmin, OneChoiceFilter
@@ -30,6 +31,7 @@ class ImageRightsAdmin(ActionAdmin):
     readonly_fields = ["source", "provenance"]
     fields = ["source", "provenance", *rights_actions.EDITABLE]
     empty_value_display = NOT_STATED
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # Django 6's default
 
     @admin.display(description="Credit line")
     def shown_credit(self, obj):

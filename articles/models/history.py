@@ -70,6 +70,7 @@ class AuditEntry(models.Model):
         EDGE_PURGED = "edge_purged", "Purged at the edge"
         LOGIN_LOCKED_OUT = "login_locked_out", "Login locked out"
         IMAGE_RIGHTS_CHANGED = "image_rights_changed", "Image rights changed"
+        IMAGE_LICENCE_ENDED = "image_licence_ended", "Image licence ended: image withdrawn"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -97,6 +97,12 @@ class ImageRights(models.Model):
         help_text="The C2PA manifest checked at upload (shown to editors only).",
     )
 
+    withdrawal_sent_for = models.DateTimeField(
+        null=True,
+        editable=False,
+        help_text="The licence end whose withdrawal was announced (articles.image_licences).",
+    )
+
     objects = ImageRightsQuerySet.as_manager()
 
     class Meta:
