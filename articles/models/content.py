@@ -373,7 +373,10 @@ class Article(models.Model):
     )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(
-        max_length=120, blank=True, help_text="Photographer or agency, e.g. 'Jane Doe/Agency'."
+        max_length=120,
+        blank=True,
+        help_text="Photographer or agency, e.g. 'Jane Doe/Agency'. Left empty, the credit line "
+        "the image file states (its image rights) is shown.",
     )
     hero_renditions = models.JSONField(
         default=list, blank=True, editable=False, help_text="Filled at upload: resized copies."
