@@ -45,13 +45,13 @@ def social_image(article):
 
 
 def image_ld(article):
-    """The article's image as an ImageObject carrying what its rights record states (and,
-    for an AI-generated image, its digital source type); the logo when no hero is shown."""
+    """The hero as an ImageObject carrying what its rights record states (and, for an
+    AI-generated image, its digital source type); else the social card's URL (the logo)."""
     card = social_image(article)
+    rights = article.hero_rights
+    if rights is None or card["url"] == logo_url():
+        return card["url"]
     data = {"@type": "ImageObject", "url": card["url"], "contentUrl": card["url"]}
-    rights = article.hero_rights if card["url"] != logo_url() else None
-    if rights is None:
-        return data
     credit = article.hero_credit_line()
     for name, value in [
         ("creditText", credit),

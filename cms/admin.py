@@ -21,6 +21,7 @@ JOBS = {
         "articles.author",
         "articles.callout",
         "articles.correction",
+        "articles.imagerights",
     ],
     "Comments": ["articles.comment", "articles.blockedterm"],
     "Trust and safeguarding": [

@@ -13,7 +13,15 @@ from django_tasks_db.models import DBTaskResult
 
 from articles import identification
 from articles.actions import safeguarding as safeguarding_actions
-from articles.models import Article, Callout, Comment, DoNotIdentify, ProblemReport, SiteSettings
+from articles.models import (
+    Article,
+    Callout,
+    Comment,
+    DoNotIdentify,
+    ImageRights,
+    ProblemReport,
+    SiteSettings,
+)
 from cms.admin import JOBS
 from tests.factories import make_article, make_comment, make_member, make_staff, make_tag
 
@@ -25,6 +33,7 @@ REPORTS = "New reader reports"
 SIGN_OFF = "Do-not-identify matches awaiting sign-off"
 DUE = "Stories going public in the next 24 hours"
 EMBARGO = "Stories under embargo"
+LICENCES = "Image licences ending soon"
 FAILED = "Failed background tasks"
 
 
@@ -90,6 +99,12 @@ class Desk:
         make_article(headline="Embargo over", embargo_note="Was embargoed until Monday.")
         make_article(headline="Writer's plain draft", status=Article.Status.DRAFT,
                      published_at=None, created_by=writer)  # fmt: skip
+        # Image licences: one ending within the warning period, one later, one ended.
+        ending = ImageRights.objects.create(
+            source="hero/a.jpg", license_ends_at=now + timedelta(days=3)
+        )
+        ImageRights.objects.create(source="hero/b.jpg", license_ends_at=now + timedelta(days=60))
+        ImageRights.objects.create(source="hero/c.jpg", license_ends_at=now - timedelta(days=1))
         failed = failed_task()
         failed_task("SUCCESSFUL")
         self.expected = {
@@ -98,6 +113,7 @@ class Desk:
             SIGN_OFF: {shown.pk},
             DUE: {soon.pk},
             EMBARGO: {embargoed_draft.pk, embargoed_scheduled.pk},
+            LICENCES: {ending.pk},
             FAILED: {failed.pk},
         }
         self.writers_own = {DUE: {soon.pk}, EMBARGO: {embargoed_draft.pk}}
@@ -133,7 +149,7 @@ def listed(client, url):
 def test_each_count_is_its_rows_and_its_link_lists_exactly_them(desk):
     client = desk.client("superuser")
     items = desk_of(client.get(reverse(INDEX)))
-    assert list(items) == [PENDING, REPORTS, SIGN_OFF, DUE, EMBARGO, FAILED]
+    assert list(items) == [PENDING, REPORTS, SIGN_OFF, DUE, EMBARGO, LICENCES, FAILED]
     for label, pks in desk.expected.items():
         assert items[label]["count"] == len(pks), label
         assert listed(client, items[label]["url"]) == pks, label
@@ -184,17 +200,21 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
         ProblemReport.objects.create(article=live, message=f"Report {n}.")
         make_article(headline=f"Soon {n}", published_at=timezone.now() + timedelta(hours=n + 1))
         failed_task()
+        ImageRights.objects.create(
+            source=f"hero/{n}.jpg", license_ends_at=timezone.now() + timedelta(days=n + 1)
+        )
     items = desk_of(client.get(url))
     assert items[PENDING]["count"] == 5 and items[SIGN_OFF]["count"] == 4
+    assert items[LICENCES]["count"] == 4
     with django_assert_num_queries(QUERIES):
         client.get(url)
 
 
-# Session, user and the user's permissions (4); one count per desk item (6); the
+# Session, user and the user's permissions (4); one count per desk item (7); the
 # do-not-identify scan (7: the articles with unsigned entries, their tags, callouts,
 # corrections, approved comments and unsigned entries, the site-wide callouts); "may add
 # site settings?" for the index's app list and the sidebar's (2); "recent actions" (1).
-QUERIES = 20
+QUERIES = 21
 
 
 def test_the_desks_scan_of_many_articles_finds_what_each_articles_scan_finds(desk):
