@@ -12,6 +12,8 @@ import datetime
 import io
 
 import c2pa
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from PIL import IptcImagePlugin
@@ -29,6 +31,7 @@ IIM_FIELDS = {"creator": (2, 80), "credit_line": (2, 110), "copyright_notice": (
 # PLUS properties that state when the licence ends, in the order they are trusted.
 END_PROPERTIES = ("LicenseEndDate", "ImageExpirationDate")
 MAX_LENGTHS = {"creator": 200, "credit_line": 200, "copyright_notice": 500}
+URL_LENGTHS = {"web_statement": 500, "licensor_url": 500, "digital_source_type": 200}
 C2PA_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif", "WEBP": "image/webp"}
 
 
@@ -49,9 +52,9 @@ def read(image, data):
     for field, dataset in IIM_FIELDS.items():
         if field not in found and (value := _decode(iim.get(dataset))):
             found[field] = value
-    for field in ("web_statement", "licensor_url"):
-        if field in found and not found[field].startswith(("https://", "http://")):
-            del found[field]  # a link that is not a web address is not shown as one
+    for field, limit in URL_LENGTHS.items():
+        if field in found and not _is_link(found[field], limit):
+            del found[field]  # a link that is not a web address is not kept as one
     for field, limit in MAX_LENGTHS.items():
         if field in found:
             found[field] = found[field][:limit]
@@ -72,6 +75,15 @@ def provenance(image_format, data):
     # "Valid": intact and soundly signed; "Trusted": also by a signer on a trust list,
     # which Standfirst does not configure, so both count as verified.
     return "verified" if state in {"Valid", "Trusted"} else "invalid"
+
+
+def _is_link(value, limit):
+    """A web address that fits its field (a cut-off address would point elsewhere)."""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return False
+    return len(value) <= limit
 
 
 def _descriptions(image):

@@ -92,9 +92,18 @@ def test_a_file_stating_nothing_gives_an_empty_record_shown_as_not_stated(admin_
     assert panel.count("not stated") == 7  # every field but the C2PA state
 
 
-def test_a_link_that_is_not_a_web_address_is_not_kept():
-    found = stated(samples.rights_jpeg(web_statement="javascript:alert(1)"))
-    assert "web_statement" not in found
+@pytest.mark.parametrize("field", ["web_statement", "licensor_url", "digital_source_type"])
+@pytest.mark.parametrize(
+    "value", ["javascript:alert(1)", "licence page", "https://agency.example/" + "x" * 500]
+)
+def test_a_link_that_is_not_a_web_address_that_fits_is_not_kept(field, value):
+    assert stated(samples.rights_jpeg(**{field: value})) == {"c2pa": "absent"}
+
+
+def test_over_long_texts_are_cut_to_their_fields_and_stored():
+    article = hero_article(samples.rights_jpeg(credit_line="C" * 300, copyright_notice="©" * 900))
+    assert article.hero_rights.credit_line == "C" * 200
+    assert article.hero_rights.copyright_notice == "©" * 500
 
 
 # Stored files: GPS and serial gone, rights kept ---------------------------------------
