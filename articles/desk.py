@@ -20,6 +20,7 @@ from articles.models import (
     Article,
     Comment,
     DoNotIdentify,
+    ImageRights,
     ProblemReport,
     SourceAlert,
     WebhookDelivery,
@@ -78,6 +79,12 @@ DESK = [
         mentions.awaiting,
         "notes=mentioning-me",
         personal=True,
+    ),
+    DeskItem(
+        "Image licences ending soon",
+        ImageRights,
+        lambda rights: rights.ending_soon(),
+        "licence=ending",
     ),
     DeskItem(
         "Failed background tasks",

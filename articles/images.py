@@ -6,7 +6,8 @@ decoding). The memory limit counts what the decoded pixels take: width × height
 bytes per band, in the file's own mode or in the RGB(A) copy the renditions work on,
 whichever is larger; a small RGBA PNG can decode to far more than its pixel count says.
 The image is turned upright (EXIF orientation) and re-encoded from its pixels alone, which
-drops EXIF (GPS location, camera serials), XMP, comments and ICC profiles.
+drops EXIF (GPS location, camera serials), XMP, comments and ICC profiles; the rights
+fields (articles.rights) are read first and kept apart, for the image's rights record.
 make_renditions() stores resized copies beside the original: the widths in
 settings.STANDFIRST_IMAGE_WIDTHS that are smaller than it (never upscaled), in WebP and in
 the original's format, named <stem>-<width>w.<ext>, and describes each one; the database
@@ -28,6 +29,8 @@ from django.utils.html import escape
 from django.utils.text import slugify
 from PIL import Image, ImageMode, ImageOps, UnidentifiedImageError
 
+from articles import rights
+
 FORMATS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp"}
 SAVE_OPTIONS = {
     "JPEG": {"quality": 85, "optimize": True, "progressive": True},
@@ -48,7 +51,9 @@ class ImageRejected(ValidationError):
 def prepare(upload):
     """Verify an uploaded file and return it cleaned: upright, metadata-free, same format.
 
-    Raises ImageRejected with a message for the editor; nothing is stored either way.
+    The rights the file stated (articles.rights.read) ride along as `content.rights`.
+
+        Raises ImageRejected with a message for the editor; nothing is stored either way.
     """
     max_bytes = settings.STANDFIRST_IMAGE_MAX_BYTES
     if upload.size > max_bytes:
@@ -66,8 +71,10 @@ def prepare(upload):
                 _check_memory(probe)
                 probe.verify()
             upload.seek(0)
-            with Image.open(upload) as image:
+            data = upload.read()
+            with Image.open(io.BytesIO(data)) as image:
                 image.load()
+                stated = rights.read(image, data)  # before the metadata goes
                 cleaned = _strip(ImageOps.exif_transpose(image))
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise _too_many_pixels() from exc
@@ -80,6 +87,7 @@ def prepare(upload):
     stem = slugify(PurePosixPath(upload.name or "image").stem)[:60] or "image"
     content = ContentFile(data.getvalue(), name=f"{stem}.{FORMATS[image_format]}")
     content.prepared = True
+    content.rights = stated
     return content
 
 

@@ -38,10 +38,33 @@ def logo_url():
 def social_image(article):
     """The social-card image: the hero (never on a sensitive story until an editor confirms
     no identifiable child is shown), else the publication's logo."""
-    card = images.picture(article.hero_renditions) if article.hero_image else None
+    card = images.picture(article.public_hero())
     if card and article.allows_image_elsewhere():
         return {"url": absolute(card["src"]), "alt": article.hero_alt}
     return {"url": logo_url(), "alt": f"{SiteSettings.load().publication_name} logo"}
+
+
+def image_ld(article):
+    """The hero as an ImageObject carrying what its rights record states (and, for an
+    AI-generated image, its digital source type); else the social card's URL (the logo)."""
+    card = social_image(article)
+    rights = article.hero_rights
+    if rights is None or card["url"] == logo_url():
+        return card["url"]
+    data = {"@type": "ImageObject", "url": card["url"], "contentUrl": card["url"]}
+    credit = article.hero_credit_line()
+    for name, value in [
+        ("creditText", credit),
+        ("creator", {"@type": "Person", "name": rights.creator} if rights.creator else None),
+        ("copyrightNotice", rights.copyright_notice),
+        ("license", rights.web_statement),
+        ("acquireLicensePage", rights.licensor_url),
+    ]:
+        if value:
+            data[name] = value
+    if rights.is_synthetic():
+        data["digitalSourceType"] = rights.digital_source_type
+    return data
 
 
 def publisher(site):
@@ -70,7 +93,7 @@ def article_ld(article, bylines, tags, site):
         "dateModified": _iso(article.updated_at or article.published_at),
         "author": _authors(article, bylines, site),
         "publisher": publisher(site),
-        "image": [social_image(article)["url"]],
+        "image": [image_ld(article)],
         "mainEntityOfPage": {"@type": "WebPage", "@id": article.canonical_url()},
         "url": absolute(article.get_absolute_url()),
         "inLanguage": settings.LANGUAGE_CODE,

@@ -37,7 +37,7 @@ from django.utils.http import http_date, parse_http_date_safe
 
 from articles import cache as content_cache
 from articles import surrogate
-from articles.models import Article, Callout
+from articles.models import Article, Callout, ImageRights
 from articles.nearcache import near_cache
 
 # Headers a 304 repeats from the full response (RFC 9110 section 15.4.5).
@@ -301,8 +301,9 @@ def public_lifetime(version):
 
 
 def next_public_change():
-    """When a scheduled article, an expiry or a callout window next changes what the public
-    sees, as a Unix time (0: nothing is scheduled). Cached pages live no longer than that."""
+    """When a scheduled article, an expiry, a callout window or an image licence's end next
+    changes what the public sees, as a Unix time (0: nothing is scheduled). Cached pages
+    live no longer than that."""
     now = timezone.now()
     candidates = [
         Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now).aggregate(
@@ -311,6 +312,9 @@ def next_public_change():
         Article.objects.filter(expires_at__gt=now).aggregate(t=Min("expires_at"))["t"],
         Callout.objects.filter(starts_at__gt=now).aggregate(t=Min("starts_at"))["t"],
         Callout.objects.filter(ends_at__gt=now).aggregate(t=Min("ends_at"))["t"],
+        ImageRights.objects.filter(license_ends_at__gt=now).aggregate(t=Min("license_ends_at"))[
+            "t"
+        ],
     ]
     times = [moment.timestamp() for moment in candidates if moment is not None]
     return min(times) if times else 0

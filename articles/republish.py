@@ -84,10 +84,10 @@ def snippet(article, site=None):
     names = [byline.author.name for byline in article.byline_set.all()]
     if names:
         parts.append(format_html("<p>By {}</p>", ", ".join(names)))
-    hero = images.picture(article.hero_renditions)
+    hero = images.picture(article.public_hero())
     if hero:
-        credit = f"{article.hero_caption} Image: {article.hero_credit}".strip()
-        if not article.hero_credit:
+        credit = f"{article.hero_caption} Image: {article.hero_credit_line()}".strip()
+        if not article.hero_credit_line():
             credit = article.hero_caption
         parts.append(
             format_html(

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from articles import images
-from articles.models import ImageRendition
+from articles.models import ImageRendition, ImageRights
 
 log = logging.getLogger(__name__)
 # What a storage raises when it cannot be used: a full or read-only disk, a bucket that is
@@ -60,12 +60,20 @@ def store_image(name, content):
     return stored, renditions
 
 
+def record_rights(source, stated):
+    """The rights record of a stored original: what its file stated (articles.rights)."""
+    fields = {k: v for k, v in stated.items() if k != "c2pa"}
+    return ImageRights.objects.create(
+        source=source, provenance=stated.get("c2pa", "absent"), **fields
+    )
+
+
 def store_hero(article):
     """A newly attached hero image, prepared and stored with its renditions; returns the
     names written (so a refused change can remove them again)."""
     image = article.hero_image
     if not image:
-        article.hero_renditions = []
+        article.hero_renditions, article.hero_rights = [], None
         return []
     if image._committed:
         return []
@@ -73,6 +81,7 @@ def store_hero(article):
     stored, renditions = store_image(image.field.generate_filename(article, content.name), content)
     article.hero_image = stored
     article.hero_renditions = renditions
+    article.hero_rights = record_rights(stored, getattr(content, "rights", {}))
     return [stored, *(r["name"] for r in renditions)]
 
 

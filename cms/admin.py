@@ -22,6 +22,7 @@ JOBS = {
         "articles.callout",
         "articles.correction",
         "articles.feedsubscription",
+        "articles.imagerights",
     ],
     "Comments": ["articles.comment", "articles.blockedterm"],
     "Trust and safeguarding": [

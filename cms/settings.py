@@ -466,6 +466,9 @@ STANDFIRST_IMAGE_MAX_PIXELS = int(env("STANDFIRST_IMAGE_MAX_PIXELS", "40000000")
 STANDFIRST_IMAGE_MAX_DECODED_MB = int(env("STANDFIRST_IMAGE_MAX_DECODED_MB", "100"))
 # Widths of the resized copies made at upload (never wider than the original).
 STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
+# The desk warns this many days before an image's licence ends (and the image leaves the
+# public pages).
+STANDFIRST_IMAGE_LICENCE_WARNING_DAYS = int(env("STANDFIRST_IMAGE_LICENCE_WARNING_DAYS", "14"))
 # Seconds a shareable preview link works (it can be revoked sooner).
 STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
 # Speed: the page cache and the headers of anonymous public responses (articles/pagecache.py).

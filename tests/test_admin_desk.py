@@ -19,6 +19,7 @@ from articles.models import (
     Callout,
     Comment,
     DoNotIdentify,
+    ImageRights,
     ProblemReport,
     SiteSettings,
     SourceAlert,
@@ -38,6 +39,7 @@ SIGN_OFF = "Do-not-identify matches awaiting sign-off"
 DUE = "Stories going public in the next 24 hours"
 EMBARGO = "Stories under embargo"
 MENTIONS = "Articles with open notes mentioning you"
+LICENCES = "Image licences ending soon"
 FAILED = "Failed background tasks"
 UNDELIVERED = "Failed webhook deliveries"
 
@@ -115,6 +117,12 @@ class Desk:
         resolved = note_actions.add(editor, live, "@root @eddie: old.")
         note_actions.resolve(editor, resolved)
         note_actions.add(editor, live, "@wendy: not yours to see.")
+        # Image licences: one ending within the warning period, one later, one ended.
+        ending = ImageRights.objects.create(
+            source="hero/a.jpg", license_ends_at=now + timedelta(days=3)
+        )
+        ImageRights.objects.create(source="hero/b.jpg", license_ends_at=now + timedelta(days=60))
+        ImageRights.objects.create(source="hero/c.jpg", license_ends_at=now - timedelta(days=1))
         failed = failed_task()
         failed_task("SUCCESSFUL")
         partner = WebhookEndpoint.objects.create(name="Partner", email="p@example.net")
@@ -133,6 +141,7 @@ class Desk:
             DUE: {soon.pk},
             EMBARGO: {embargoed_draft.pk, embargoed_scheduled.pk},
             MENTIONS: {embargoed_scheduled.pk},  # the superuser's
+            LICENCES: {ending.pk},
             FAILED: {failed.pk},
             UNDELIVERED: {undelivered.pk},
         }
@@ -177,7 +186,8 @@ def test_each_count_is_its_rows_and_its_link_lists_exactly_them(desk):
     client = desk.client("superuser")
     items = desk_of(client.get(reverse(INDEX)))
     assert list(items) == [
-        PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, MENTIONS, FAILED, UNDELIVERED
+        PENDING, REPORTS, SOURCE, SIGN_OFF, DUE, EMBARGO, MENTIONS, LICENCES, FAILED,
+        UNDELIVERED,
     ]  # fmt: skip
     for label, pks in desk.expected.items():
         assert items[label]["count"] == len(pks), label
@@ -230,10 +240,14 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
         make_article(headline=f"Soon {n}", published_at=timezone.now() + timedelta(hours=n + 1))
         note_actions.add(desk.users["superuser"], article, f"@eddie: {n}?")
         failed_task()
+        ImageRights.objects.create(
+            source=f"hero/{n}.jpg", license_ends_at=timezone.now() + timedelta(days=n + 1)
+        )
     items = desk_of(client.get(url))
     assert items[PENDING]["count"] == 5 and items[SIGN_OFF]["count"] == 4
     assert items[SOURCE]["count"] == 4
     assert items[MENTIONS]["count"] == 4
+    assert items[LICENCES]["count"] == 4
     with django_assert_num_queries(QUERIES):
         client.get(url)
 
@@ -242,7 +256,7 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
 # do-not-identify scan (7: the articles with unsigned entries, their tags, callouts,
 # corrections, approved comments and unsigned entries, the site-wide callouts); "may add
 # site settings?" for the index's app list and the sidebar's (2); "recent actions" (1).
-QUERIES = 23
+QUERIES = 24
 
 
 def test_the_desks_scan_of_many_articles_finds_what_each_articles_scan_finds(desk):

@@ -193,7 +193,7 @@ def test_an_upload_and_its_renditions_are_stored_and_served_from_the_storage(
         assert all(c.strip().startswith(media) for c in srcset.split(","))
     og = re.search(r'<meta property="og:image" content="([^"]+)"', page)[1]
     ld = json.loads(re.search(r'application/ld\+json">(.*?)</script>', page, re.S)[1])
-    image = ld["image"][0] if isinstance(ld, dict) else ld[0]["image"][0]
+    image = (ld["image"][0] if isinstance(ld, dict) else ld[0]["image"][0])["url"]
     expected = (settings.SITE_URL if storage == "disk" else "") + src
     assert og == image == expected
 

@@ -49,6 +49,7 @@ from articles.models import (
     DoNotIdentify,
     Event,
     ImageRendition,
+    ImageRights,
     LegalHold,
     PreviewLink,
     ProblemReport,
@@ -238,6 +239,8 @@ def _repoint_images(article, copies):
     count = 0
     if article.hero_image and article.hero_image.name in copies:
         new, renditions = copies[article.hero_image.name]
+        # The rights record follows the file: its old name held the redacted name.
+        ImageRights.objects.filter(source=article.hero_image.name).update(source=new)
         article.hero_image, article.hero_renditions = new, renditions
         count += 1
     for old, (new, _) in copies.items():

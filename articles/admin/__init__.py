@@ -5,6 +5,7 @@ from articles.admin import (  # noqa: F401
     comments,
     corrections,
     filing,
+    image_rights,
     partners,
     records,
     republication,

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
@@ -344,6 +345,7 @@ class ArticleAdmin(ActionAdmin):
         "legal_hold_status",
         "source_fidelity",
         "republished_at",
+        "image_rights",
     ]
     list_select_related = ["section"]
     actions = ["publish", "unpublish", "close_comments", "open_comments", "redact_name"]
@@ -351,7 +353,10 @@ class ArticleAdmin(ActionAdmin):
     # with the class SIDE; templates/admin/articles/article/change_form.html lays them out).
     fieldsets = [
         (None, {"fields": [("kicker", "work_type"), "headline", "slug", "standfirst", "body"]}),
-        ("Hero image", {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]}),
+        (
+            "Hero image",
+            {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit", "image_rights"]},
+        ),
         (
             "Publishing",
             {
@@ -537,6 +542,15 @@ class ArticleAdmin(ActionAdmin):
             f"Comments are closed (and {'hidden' if hold.hide_comments else 'kept visible'}) "
             f"by the legal hold on the tag “{hold.tag}”: {hold.reason}. Lift the hold to "
             "reopen them; no setting here can."
+        )
+
+    @admin.display(description="Image rights")
+    def image_rights(self, obj):
+        """What the hero's file stated, its licence end and Content Credentials (editors
+        only: readers see the credit, never the C2PA state)."""
+        return render_to_string(
+            "admin/articles/image_rights.html",
+            {"rights": obj.hero_rights if obj.hero_image else None, "now": timezone.now()},
         )
 
     @admin.display(description="Changes from the source")

@@ -7,6 +7,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("articles", "0020_feed_subscriptions"),
         ("articles", "0020_home_image_confirmation_help"),
+        ("articles", "0020_image_rights"),
         ("articles", "0020_notes"),
         ("articles", "0020_partner_api"),
         ("articles", "0020_search_trigrams"),

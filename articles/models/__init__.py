@@ -15,7 +15,7 @@ from articles.models.content import (
 from articles.models.feeds import FeedItem, FeedSubscription
 from articles.models.history import ArticlePath, AuditEntry, Revision
 from articles.models.holds import LegalHold
-from articles.models.media import ImageRendition
+from articles.models.media import ImageRendition, ImageRights
 from articles.models.notes import Note, NoteMention, NoteQuerySet
 from articles.models.partners import APIKey, Partner, Republishing
 from articles.models.previews import PreviewLink
@@ -55,6 +55,7 @@ __all__ = [
     "Helpline",
     "IdentificationSignOff",
     "ImageRendition",
+    "ImageRights",
     "LegalHold",
     "Partner",
     "Note",

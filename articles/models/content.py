@@ -19,7 +19,7 @@ from articles.cache import derived_timeout
 from articles.markdown import render, validate_renderable
 from articles.models.holds import LegalHold
 from articles.models.indexes import SearchIndex
-from articles.models.media import ImageRendition
+from articles.models.media import ImageRendition, ImageRights
 from articles.reading import estimate_reading_minutes
 
 SITE_SETTINGS_CACHE_KEY = "standfirst:site-settings"
@@ -379,7 +379,10 @@ class Article(models.Model):
     )
     hero_caption = models.CharField(max_length=300, blank=True)
     hero_credit = models.CharField(
-        max_length=120, blank=True, help_text="Photographer or agency, e.g. 'Jane Doe/Agency'."
+        max_length=120,
+        blank=True,
+        help_text="Photographer or agency, e.g. 'Jane Doe/Agency'. Left empty, the credit line "
+        "the image file states (its image rights) is shown.",
     )
     images_redistributable = models.BooleanField(
         "images may go to partners",
@@ -390,6 +393,15 @@ class Article(models.Model):
     )
     hero_renditions = models.JSONField(
         default=list, blank=True, editable=False, help_text="Filled at upload: resized copies."
+    )
+    hero_rights = models.ForeignKey(
+        ImageRights,
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Filled at upload: what the hero image's file states about its rights.",
     )
     republish_licence = models.CharField(
         max_length=20,
@@ -662,6 +674,16 @@ class Article(models.Model):
     def forces_premoderation(self):
         """The comments policy asks this: sensitive stories hold every comment for a moderator."""
         return self.is_sensitive
+
+    def public_hero(self, at=None):
+        """The hero's renditions the public may see: none once its licence has ended."""
+        if not self.hero_image or (self.hero_rights and self.hero_rights.has_ended(at)):
+            return []
+        return self.hero_renditions
+
+    def hero_credit_line(self):
+        """The credit under the hero: the editor's, else the credit line its file states."""
+        return self.hero_credit or (self.hero_rights.credit_line if self.hero_rights else "")
 
     def allows_image_elsewhere(self):
         """Whether the hero may be shown away from the story (its social card, the home page's

@@ -75,6 +75,8 @@ class AuditEntry(models.Model):
         NOTE_RESOLVED = "note_resolved", "Note resolved"
         NOTE_REOPENED = "note_reopened", "Note reopened"
         NOTE_DELETED = "note_deleted", "Note deleted"
+        IMAGE_RIGHTS_CHANGED = "image_rights_changed", "Image rights changed"
+        IMAGE_LICENCE_ENDED = "image_licence_ended", "Image licence ended: image withdrawn"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -13,7 +13,11 @@ HERO_SIZES = "(min-width: 42rem) 40rem, calc(100vw - 2rem)"
 @register.inclusion_tag("includes/editors_hero.html")
 def hero_image(article):
     """Above the fold, so loaded eagerly; renditions were made at upload."""
-    return {"article": article, "image": images.picture(article.hero_renditions, HERO_SIZES)}
+    return {
+        "article": article,
+        "image": images.picture(article.public_hero(), HERO_SIZES),
+        "credit": article.hero_credit_line(),
+    }
 
 
 @register.inclusion_tag("includes/editors_republish.html", takes_context=True)

@@ -25,7 +25,8 @@ SIZES = {
 @register.inclusion_tag("includes/card_picture.html")
 def card_picture(article, placement):
     """Nothing for a story whose image may not be shown away from it (a sensitive story's,
-    until an editor confirms: Article.allows_image_elsewhere)."""
-    shown = article.hero_image and article.allows_image_elsewhere()
-    image = images.picture(article.hero_renditions, SIZES[placement]) if shown else None
+    until an editor confirms: Article.allows_image_elsewhere), nor once the image's licence
+    has ended (Article.public_hero)."""
+    renditions = article.public_hero() if article.allows_image_elsewhere() else []
+    image = images.picture(renditions, SIZES[placement]) if renditions else None
     return {"article": article, "image": image, "placement": placement}

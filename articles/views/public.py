@@ -58,7 +58,8 @@ def listed(queryset, *, body=False, tags="tags"):
     unless asked (a list shows standfirsts; the article page counts the body's words).
     """
     queryset = queryset.defer(*SEARCH_INDEX) if body else queryset.defer(*NOT_LISTED)
-    return with_comment_counts(queryset.select_related("section").prefetch_related(tags, BYLINES))
+    listed = queryset.select_related("section", "hero_rights")  # hero_rights: its licence end
+    return with_comment_counts(listed.prefetch_related(tags, BYLINES))
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
@@ -114,7 +115,9 @@ class HomeView(PublicListView):
 
     def get_context_data(self, **kwargs):
         published = with_comment_counts(
-            Article.objects.published().defer(*NOT_LISTED).select_related("section")
+            Article.objects.published()
+            .defer(*NOT_LISTED)
+            .select_related("section", "hero_rights")  # a picture ends with its licence
         )
         first_page = query_int(self.request, "page", default=1) == 1
         # Every page leaves the featured few out of "Latest", so page boundaries stay put.
@@ -333,7 +336,7 @@ def page_article(articles):
     tags = Prefetch("tags", queryset=Tag.objects.with_hold())
     return (
         articles.defer(*SEARCH_INDEX)
-        .select_related("section", "republication")
+        .select_related("section", "republication", "hero_rights")
         .prefetch_related(tags)
     )
 
