@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from articles import cache as content_cache
-from articles import image_licences, images, metadata, pagecache
+from articles import images, metadata, pagecache
 from articles.actions import Refused
 from articles.actions import image_rights as rights_actions
 from articles.models import Article, AuditEntry, ImageRendition, ImageRights, SiteSettings
@@ -323,7 +323,7 @@ def test_at_the_licence_end_a_task_announces_the_withdrawal_once(
     ends = timezone.now() + timedelta(minutes=5)
     with django_capture_on_commit_callbacks(execute=True):
         article = hero_article(samples.rights_jpeg(ends=ends.isoformat(timespec="seconds")))
-    task = DBTaskResult.objects.get(task_path="articles.image_licences.withdraw_ended_image")
+    task = DBTaskResult.objects.get(task_path="articles.actions.image_rights.withdraw_ended_image")
     assert task.run_after == ends.replace(microsecond=0)
     assert task.args_kwargs["args"] == [article.hero_rights_id]
     run_worker()  # not yet due: nothing happens
@@ -331,7 +331,7 @@ def test_at_the_licence_end_a_task_announces_the_withdrawal_once(
     past = timezone.now() - timedelta(seconds=1)
     ImageRights.objects.filter(pk=article.hero_rights_id).update(license_ends_at=past)
     DBTaskResult.objects.filter(pk=task.pk).update(run_after=past)
-    image_licences.withdraw_ended_image.enqueue(article.hero_rights_id)  # a duplicate
+    rights_actions.withdraw_ended_image.enqueue(article.hero_rights_id)  # a duplicate
     with captured() as seen, django_capture_on_commit_callbacks(execute=True):
         run_worker()
     assert [(c.verb, c.legal, set(c.articles)) for c in seen] == [

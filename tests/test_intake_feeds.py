@@ -12,11 +12,11 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles.actions import subscriptions as subscription_actions
+from articles.actions.feed_polls import poll_feed
 from articles.actions.intake import import_record
 from articles.actors import SystemActor
 from articles.intake import IntakeRecord
 from articles.models import Article, FeedItem, FeedSubscription, Republication
-from articles.subscriptions import poll_feed
 from tests.factories import make_member
 from tests.worker import run_worker
 
@@ -83,7 +83,7 @@ def test_an_editor_subscribes_in_the_admin_and_the_worker_takes_in_drafts(
     assert response.status_code == 302, response.content.decode()[:3000]
     subscription = FeedSubscription.objects.get()
     [queued] = DBTaskResult.objects.all()
-    assert queued.task_path == "articles.subscriptions.poll_feed" and queued.status == "READY"
+    assert queued.task_path == "articles.actions.feed_polls.poll_feed" and queued.status == "READY"
     assert Article.objects.count() == 0  # only the worker fetches
 
     run_worker()
@@ -336,7 +336,7 @@ def test_auto_publish_is_refused_for_a_feed_under_other_terms(editor_client, int
 
 def polls():
     """The queue's feed polls (each new draft also queues its source watch)."""
-    return DBTaskResult.objects.filter(task_path="articles.subscriptions.poll_feed")
+    return DBTaskResult.objects.filter(task_path="articles.actions.feed_polls.poll_feed")
 
 
 def test_a_duplicate_or_early_poll_task_does_nothing(intake_server):

@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from articles import intake, sourcewatch
+from articles import intake
 from articles.actions import articles as article_actions
 from articles.actions import intake as intake_actions
-from articles.actions import redaction
+from articles.actions import redaction, sourcewatch
 from articles.actions import republication as republication_actions
 from articles.actions import sourcealerts as alert_actions
 from articles.intake.fetch import FetchRefused, fetch
@@ -34,7 +34,7 @@ from tests.worker import run_worker
 
 pytestmark = pytest.mark.django_db
 PATH = "/news/island-ferry-evening-crossing"
-TASK = "articles.sourcewatch.check_source"
+TASK = "articles.actions.sourcewatch.check_source"
 OLD_SENTENCE = "It did not say how many sailings a week would be lost."
 NOTE = "It leaves at half past five."
 

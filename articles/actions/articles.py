@@ -24,7 +24,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import audit, gates, image_licences, revisions, roles, search, uploads
+from articles import audit, gates, revisions, roles, search, uploads
+from articles.actions import image_rights as image_rights_actions
 from articles.actions.base import EditConflict, GateClosed, NotAllowed, Refused, changed, require
 from articles.models import Article, ArticlePath, Event, TrustOverride
 
@@ -107,7 +108,7 @@ def save(
                 article.created_by = actor
             article.save()
             if written and article.hero_rights:
-                image_licences.schedule(article.hero_rights)  # its licence's end, if stated
+                image_rights_actions.schedule(article.hero_rights)  # its licence's end, if stated
             if relations is not None:
                 relations()
             _forget_cached_relations(article)

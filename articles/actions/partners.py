@@ -3,14 +3,13 @@
 from django.utils import timezone
 
 from articles.actions.base import require
-from articles.api.access import new_key
 from articles.models import APIKey
 
 
 def issue_key(actor, partner):
     """A new key for the partner: returns the key itself, which is never stored."""
     require(actor, "articles.add_apikey", message="You may not issue API keys.")
-    key, prefix, digest = new_key()
+    key, prefix, digest = APIKey.new()
     APIKey.objects.create(partner=partner, prefix=prefix, key_hash=digest)
     return key
 

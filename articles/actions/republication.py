@@ -2,13 +2,14 @@
 
 The one attribution record: the attribution line, the republish snippet, the print view,
 feeds and JSON-LD all read it. A person who saves it approves the republication. A record
-with an original URL puts the original under the source watch (articles.sourcewatch).
+with an original URL puts the original under the source watch (articles.actions.sourcewatch).
 """
 
 from django.db import transaction
 from django.utils import timezone
 
-from articles import audit, sourcewatch
+from articles import audit
+from articles.actions import sourcewatch
 from articles.actions.base import changed, require
 from articles.actors import user_of
 

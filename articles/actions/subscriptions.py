@@ -1,12 +1,12 @@
 """Feed subscriptions: saving one (an active one gets its first poll), polling now,
-deleting. The polls themselves are the worker's (articles.subscriptions)."""
+deleting. The polls themselves are the worker's (articles.actions.feed_polls)."""
 
 from django.db import transaction
 from django.utils import timezone
 
 from articles.actions.base import require
+from articles.actions.feed_polls import poll_feed
 from articles.models import FeedSubscription
-from articles.subscriptions import poll_feed
 
 
 def save(actor, subscription):

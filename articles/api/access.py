@@ -8,13 +8,11 @@ is down, so the API still answers.
 """
 
 import math
-import secrets
 import time
 
 from articles.comments import count_in_window
 from articles.models import APIKey
 
-KEY_PREFIX = "sfk_"
 WINDOW_SECONDS = 60
 
 
@@ -26,12 +24,6 @@ class Denied(Exception):
         self.status = status
         self.message = message
         self.headers = headers or {}
-
-
-def new_key():
-    """(the key to show once, its prefix, its hash)."""
-    key = KEY_PREFIX + secrets.token_urlsafe(32)
-    return key, key[: len(KEY_PREFIX) + 6], APIKey.digest(key)
 
 
 def authenticate(request):

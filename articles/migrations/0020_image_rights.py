@@ -134,7 +134,7 @@ class Migration(migrations.Migration):
                     "withdrawal_sent_for",
                     models.DateTimeField(
                         editable=False,
-                        help_text="The licence end whose withdrawal was announced (articles.image_licences).",
+                        help_text="The licence end whose withdrawal was announced (articles.actions.image_rights).",
                         null=True,
                     ),
                 ),

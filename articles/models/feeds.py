@@ -1,6 +1,6 @@
 """Partner feeds we subscribe to, and the items each has brought in.
 
-A FeedSubscription is polled by the worker (articles.subscriptions); every item it takes
+A FeedSubscription is polled by the worker (articles.actions.feed_polls); every item it takes
 in leaves a FeedItem naming the item's GUID, URL and content hash and the article it
 became, so an item seen again under any of the three updates that article instead of
 making a second one.

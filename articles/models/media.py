@@ -100,7 +100,7 @@ class ImageRights(models.Model):
     withdrawal_sent_for = models.DateTimeField(
         null=True,
         editable=False,
-        help_text="The licence end whose withdrawal was announced (articles.image_licences).",
+        help_text="The licence end whose withdrawal was announced (articles.actions.image_rights).",
     )
 
     objects = ImageRightsQuerySet.as_manager()

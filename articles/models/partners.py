@@ -7,6 +7,7 @@ by guessing and is cheap enough to look up on every request.
 """
 
 import hashlib
+import secrets
 
 from django.db import models
 from django.db.models import Q
@@ -70,9 +71,17 @@ class APIKey(models.Model):
     def __str__(self):
         return f"{self.prefix}… ({self.partner})"
 
+    PREFIX = "sfk_"
+
     @staticmethod
     def digest(key):
         return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @classmethod
+    def new(cls):
+        """(a new random key, to show once; its prefix; its hash, the only part kept)."""
+        key = cls.PREFIX + secrets.token_urlsafe(32)
+        return key, key[: len(cls.PREFIX) + 6], cls.digest(key)
 
     @property
     def revoked(self):

@@ -1,5 +1,5 @@
 """Source watch: when each republished original is next re-read, and what it was found to
-have done since we took it in (articles.sourcewatch does the reading)."""
+have done since we took it in (articles.actions.sourcewatch does the reading)."""
 
 from django.conf import settings
 from django.db import models

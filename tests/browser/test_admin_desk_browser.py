@@ -87,6 +87,7 @@ def test_the_desk_at_1280_390_and_320_px(browser, live_server, newsroom, axe, sc
             "1 Stories going public in the next 24 hours",
             "1 Stories under embargo",
             "0 Articles with open notes mentioning you",
+            "0 Image licences ending soon",
             "0 Failed background tasks",
             "0 Failed webhook deliveries",
         ], width

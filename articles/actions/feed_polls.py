@@ -1,4 +1,5 @@
-"""Polling a partner's feed: when it is due, what each item becomes, what the desk sees.
+"""Polling a partner's feed, the worker's part of the subscription actions: when a poll is
+due, what each item becomes, what the desk sees.
 
 The worker's poll_feed task claims the due poll with one conditional UPDATE (a duplicate
 or late task finds it claimed, or not due, and stops), queues the next poll in the same
@@ -25,7 +26,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from articles.actions import Refused
+from articles.actions.base import Refused
 from articles.actions.intake import import_record, licence_choice, same_story
 from articles.actors import SystemActor
 from articles.intake import FetchRefused, ImportRefused, feeds
