@@ -33,6 +33,7 @@ from articles.admin.base import (
     ActionAdmin,
     LabelledTabularInline,
     OneChoiceFilter,
+    RecordInline,
     RefusalForm,
     refusal_of,
 )
@@ -273,11 +274,10 @@ class PreviewLinkInline(LabelledTabularInline):
         return False
 
 
-class AuditEntryInline(LabelledTabularInline):
+class AuditEntryInline(RecordInline):
     """The article's audit log, read-only."""
 
     model = AuditEntry
-    extra = 0
     fields = ["created_at", "action", "acted_by", "detail"]
     readonly_fields = fields
     ordering = ["-created_at", "-id"]
@@ -287,15 +287,6 @@ class AuditEntryInline(LabelledTabularInline):
     @admin.display(description="by")
     def acted_by(self, obj):
         return obj.acted_by
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RedactionForm(forms.Form):

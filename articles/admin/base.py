@@ -124,3 +124,17 @@ class LabelledTabularInline(admin.TabularInline):
         for name, field in formset.form.base_fields.items():
             field.widget.attrs.setdefault("aria-label", str(field.label or name).capitalize())
         return formset
+
+
+class RecordInline(LabelledTabularInline):
+    """Records the code writes (the audit log, source alerts, feed items, delivery tries),
+    listed on their parent and never added, changed or deleted there."""
+
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

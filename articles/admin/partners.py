@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 
 from articles.actions import partners as partner_actions
 from articles.admin.base import ActionAdmin
+from articles.admin.records import RecordAdmin
 from articles.models import APIKey, Partner, Republishing
 
 
@@ -96,17 +97,8 @@ class APIKeyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Republishing)
-class RepublishingAdmin(admin.ModelAdmin):
+class RepublishingAdmin(RecordAdmin):
     list_display = ["article", "channel", "host", "partner", "count", "last_seen_at"]
     list_filter = ["channel", "partner"]
     list_select_related = ["article", "partner"]
     search_fields = ["host", "article__headline"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from articles.actions import sourcealerts as alert_actions
-from articles.admin.base import ActionAdmin, OneChoiceFilter
+from articles.admin.base import ActionAdmin, OneChoiceFilter, RecordInline
 from articles.admin.records import RecordAdmin
 from articles.models import SourceAlert, SourceWatch
 
@@ -69,19 +69,14 @@ class SourceAlertAdmin(ActionAdmin):
         )
 
 
-class SourceAlertInline(admin.TabularInline):
+class SourceAlertInline(RecordInline):
     """The article's source alerts, read-only; each opens on its own page to resolve."""
 
     model = SourceAlert
-    extra = 0
     fields = ["found_at", "kind", "detail", "unpublished", "resolved_at"]
     readonly_fields = fields
     show_change_link = True
-    can_delete = False
     verbose_name_plural = "source alerts (what the original did since we took it in)"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False

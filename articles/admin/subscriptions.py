@@ -8,27 +8,19 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from articles.actions import subscriptions as subscription_actions
-from articles.admin.base import ActionAdmin
+from articles.admin.base import ActionAdmin, RecordInline
 from articles.models import FeedItem, FeedSubscription
 
 STATE = ["next_poll_at", "last_polled_at", "last_result", "last_error", "last_error_at"]
 
 
-class FeedItemInline(admin.TabularInline):
+class FeedItemInline(RecordInline):
     """The items seen, newest first: written by the worker, read by editors."""
 
     model = FeedItem
     fields = ["guid", "url", "story", "summary_only", "first_seen_at", "last_seen_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("article")

@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 
 from articles.actions import webhooks as webhook_actions
-from articles.admin.base import ActionAdmin
+from articles.admin.base import ActionAdmin, RecordInline
 from articles.admin.records import RecordAdmin
 from articles.models import DeliveryAttempt, Event, WebhookDelivery, WebhookEndpoint
 
@@ -73,15 +73,10 @@ class WebhookEndpointAdmin(ActionAdmin):
         return response
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(RecordInline):
     model = DeliveryAttempt
     fields = ["at", "status_code", "error", "response", "milliseconds"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
     def has_change_permission(self, request, obj=None):
         return False
