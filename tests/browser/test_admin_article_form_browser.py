@@ -88,6 +88,7 @@ def test_the_article_form(browser, live_server, story, axe, screenshot, width):
     overflow = horizontal_overflow(page)
     problems = list(watch.problems)  # before axe, whose own probes trip the page's CSP
     violations = describe(ours(axe(page, impacts={"serious", "critical"})))
+    page.evaluate("window.scrollTo(0, 0)")  # the sticky parts drawn where a reader starts
     screenshot(page, "admin-article-form")
     context.close()
     assert overflow <= 0, f"the form scrolls sideways by {overflow}px at {width}px"
