@@ -9,7 +9,8 @@
 | Editors    | everything on articles: publish, schedule, correct, holds, redaction, the    |
 |            | do-not-identify register and sign-offs, overrides with a reason; read the    |
 |            | background worker's task results                                             |
-| Legal      | read articles, the register, the audit log and sealed source originals      |
+| Legal      | read articles, the register, the audit log, source alerts and sealed        |
+|            | source originals                                                             |
 | superusers | everything                                                                   |
 
 The groups are only a default: every rule below asks for a permission, never a group, so a
@@ -60,6 +61,7 @@ LEGAL_CODENAMES = {
     "view_article", "view_revision", "view_auditentry", "view_sourcesnapshot",
     "view_sealedsource", "view_republication", "view_donotidentify",
     "view_identificationsignoff", "view_correction", "view_legalhold",
+    "view_sourcealert", "view_sourcewatch",
 }  # fmt: skip
 # Grants of earlier versions that the matrix takes back: tags are the editors' (every tag
 # had a public page), and moderators see comments only.

@@ -13,9 +13,9 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from articles import intake
+from articles.actions import NotAllowed, redaction, sourcewatch
 from articles.actions import articles as article_actions
 from articles.actions import intake as intake_actions
-from articles.actions import redaction, sourcewatch
 from articles.actions import republication as republication_actions
 from articles.actions import sourcealerts as alert_actions
 from articles.intake.fetch import FetchRefused, fetch
@@ -28,7 +28,7 @@ from articles.models import (
     SourceSnapshot,
     SourceWatch,
 )
-from tests.factories import make_member
+from tests.factories import make_article, make_member
 from tests.intake_server import FIXTURES
 from tests.worker import run_worker
 
@@ -332,3 +332,21 @@ def test_after_a_change_the_licence_check_reads_the_original_as_it_now_is(
     kept = Article.objects.get(pk=story.pk)
     kept.standfirst, kept.body = now.standfirst, now.body
     article_actions.save(editor, kept, expected_version=kept.version)  # in line again
+
+
+def test_the_legal_role_reads_source_alerts_and_may_not_resolve_them(client):
+    """A takedown of the original is a lawyer's business too: they see the alert, the
+    editors act on it."""
+    article = make_article()
+    alert = SourceAlert.objects.create(
+        article=article, kind=SourceAlert.Kind.GONE, detail="The original answered 410 Gone."
+    )
+    client.force_login(make_member("lex", "Legal"))
+    listing = client.get(reverse("admin:articles_sourcealert_changelist"))
+    assert listing.status_code == 200 and article.headline in listing.content.decode()
+    assert client.get(reverse("admin:articles_sourcewatch_changelist")).status_code == 200
+    page = client.get(reverse("admin:articles_sourcealert_change", args=[alert.pk]))
+    assert page.status_code == 200 and "410 Gone" in page.content.decode()
+    assert 'name="_save"' not in page.content.decode()
+    with pytest.raises(NotAllowed):
+        alert_actions.discard(make_member("lex2", "Legal"), alert)
