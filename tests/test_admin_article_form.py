@@ -6,9 +6,17 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles.models import Article, AuditEntry, Correction, DoNotIdentify
+from articles.models import (
+    Article,
+    AuditEntry,
+    Correction,
+    DoNotIdentify,
+    IdentificationSignOff,
+)
 from tests.admin_forms import form_data
 from tests.factories import make_article, make_member, make_staff
 
@@ -254,3 +262,19 @@ def test_a_preview_link_has_a_copy_button_for_its_field(client, editor):
     assert field, "no preview link field"
     assert f'data-copy="{field.group(1)}"' in html
     assert "/static/js/copy-link.js" in html
+
+
+def test_the_register_inline_costs_the_same_for_one_entry_or_many(client, editor):
+    """Each entry's sign-off link comes from one prefetch, not a query per entry."""
+    counts = []
+    for terms in (["Jamie Brookes"], ["Jamie Brookes", "Sam Ellis", "Dee Evans", "Ann Lee"]):
+        article = make_article()
+        for term in terms:
+            entry = DoNotIdentify.objects.create(article=article, term=term, reason="restriction")
+            IdentificationSignOff.objects.create(entry=entry, reason="Lawful.", signed_by=editor)
+        change_page(client, article)  # the session's and the site's first reads
+        with CaptureQueriesContext(connection) as queries:
+            html = change_page(client, article).content.decode()
+        assert html.count("Signed off by eddie") == len(terms)
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -230,11 +230,14 @@ class DoNotIdentifyInline(LabelledTabularInline):
     readonly_fields = ["sign_off"]
     verbose_name_plural = "do-not-identify register (never shown to readers)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("sign_offs__signed_by")
+
     @admin.display(description="sign-off")
     def sign_off(self, obj):
         if not obj.pk:
             return "Save first."
-        signed = obj.sign_offs.first()
+        signed = next(iter(obj.sign_offs.all()), None)  # prefetched: no query per entry
         url = reverse("admin:articles_donotidentify_change", args=[obj.pk])
         if signed:
             return format_html('<a href="{}">Signed off by {}</a>', url, signed.signed_by or "—")
@@ -558,7 +561,9 @@ class ArticleAdmin(ActionAdmin):
 
     @admin.display(description="Do-not-identify scan")
     def identification_scan(self, obj):
-        entries = list(obj.do_not_identify.prefetch_related("sign_offs")) if obj.pk else []
+        entries = []
+        if obj.pk:  # with who signed each off, for every entry at once
+            entries = list(obj.do_not_identify.prefetch_related("sign_offs__signed_by"))
         return render_to_string(
             "admin/articles/identification_scan.html",
             {"entries": entries, "matches": identification.scan(obj, entries)},
