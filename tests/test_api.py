@@ -20,6 +20,7 @@ from articles.models import (
     Comment,
     Correction,
     DoNotIdentify,
+    ImageRights,
     LegalHold,
     Partner,
     Republication,
@@ -492,3 +493,21 @@ def test_deliveries_to_a_partner_are_counted_per_article(client, partner):
     )
     assert counts == {first.pk: 2, second.pk: 1}
     assert set(Republishing.objects.values_list("channel", flat=True)) == {"api"}
+
+
+def test_an_image_whose_licence_has_ended_is_not_passed_on(client, partner):
+    """The licence end that withdraws a hero from our pages withdraws it from partners too;
+    the credit the file states travels while the image does."""
+    _, key = partner
+    rights = ImageRights.objects.create(source="hero/quay.jpg", credit_line="Harbour Photos")
+    hero = {**HERO, "hero_credit": ""}
+    article = offered(headline="Licensed", images_redistributable=True, hero_rights=rights, **hero)
+    detail = f"{LIST}{article.pk}/"
+    assert get(client, detail, key).json()["image"]["credit"] == "Harbour Photos"
+
+    ImageRights.objects.filter(pk=rights.pk).update(
+        license_ends_at=timezone.now() - timedelta(minutes=1)
+    )
+    assert get(client, detail, key).json()["image"] is None
+    ninjs = get(client, f"{detail}?format=ninjs", key)
+    assert "associations" not in ninjs.json() and "quay" not in ninjs.content.decode()

@@ -11,7 +11,6 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from articles import images
-from articles.api.eligibility import images_travel, may_relicense
 from articles.markdown import without_images
 from articles.metadata import absolute
 from articles.models import Article
@@ -28,7 +27,7 @@ def rights(article, site):
     """{"may_republish", "licence", "licence_url", "copyright_holder", "usage_terms"}."""
     record = article.republication_record
     holder = record.publisher if record else site.publication_name
-    if not may_relicense(article):
+    if not article.offers_republishing:
         terms = (
             f"Not licensed for republication: © {holder}. You may link to it; "
             "republishing it needs the rights holder's written permission."
@@ -57,7 +56,7 @@ def rights(article, site):
 def body(article):
     """The stored body, links made absolute, its images only where they may travel."""
     html = absolute_html(article.body_html)
-    return html if images_travel(article) else without_images(html)
+    return html if article.images_redistributable else without_images(html)
 
 
 def canonical(article):
@@ -69,8 +68,10 @@ def api_url(article):
 
 
 def image(article):
-    """The hero image with its renditions, or None when it may not be passed on."""
-    if not (article.hero_image and images_travel(article)):
+    """The hero image with its renditions, or None when it may not be passed on (an editor
+    said not, or its licence has ended: Article.public_hero)."""
+    shown = article.public_hero() if article.images_redistributable else []
+    if not shown:
         return None
     renditions = [
         {
@@ -79,14 +80,14 @@ def image(article):
             "width": r["width"],
             "height": r["height"],
         }
-        for r in sorted(article.hero_renditions, key=lambda r: (r["format"], r["width"]))
+        for r in sorted(shown, key=lambda r: (r["format"], r["width"]))
     ]
-    picture = images.picture(article.hero_renditions)
+    picture = images.picture(shown)
     return {
         "url": absolute(picture["src"] if picture else article.hero_image.url),
         "alt": article.hero_alt,
         "caption": article.hero_caption,
-        "credit": article.hero_credit,
+        "credit": article.hero_credit_line(),
         "renditions": renditions,
     }
 

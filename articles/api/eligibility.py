@@ -32,7 +32,7 @@ def for_partner(partner):
     return (
         articles.annotate(restricted=restricted)
         .defer("search_vector", "body")
-        .select_related("section", "republication")
+        .select_related("section", "republication", "hero_rights")
         .prefetch_related("tags", BYLINES, "corrections")
         .order_by("-published_at", "-id")
     )
@@ -41,13 +41,3 @@ def for_partner(partner):
 def relicensable(articles):
     """Only the stories we offer for republication under a licence: the partner feed."""
     return articles.exclude(republish_licence=Article.RepublishLicence.NONE)
-
-
-def may_relicense(article):
-    """Mirror of relicensable() for one article."""
-    return article.republish_licence != Article.RepublishLicence.NONE
-
-
-def images_travel(article):
-    """Images go to partners only where an editor said they may be passed on."""
-    return article.images_redistributable
