@@ -547,3 +547,14 @@ def test_the_action_refuses_an_endpoint_with_nowhere_to_send_or_nothing_to_send(
             SYSTEM, WebhookEndpoint(name="Odd", email="a@b.example", events=["article.liked"])
         )
     assert WebhookEndpoint.objects.count() == 0
+
+
+def test_taking_down_a_story_readers_no_longer_see_is_not_news(receiver, endpoint):
+    """Expired is not public (Article.objects.published()): unpublishing it tells no one."""
+    expired = make_article(expires_at=timezone.now() - timedelta(minutes=5))
+    article_actions.unpublish(SYSTEM, expired)
+    live = make_article(headline="Still up")
+    article_actions.unpublish(SYSTEM, live)
+    run_worker()
+    assert receiver.events() == [Event.UNPUBLISHED.value]
+    assert receiver.received[0].payload["data"]["id"] == live.pk

@@ -278,9 +278,12 @@ def _events(article, before, edited):
     draft. A publication (or a new scheduled time) is announced when it goes public."""
     was_public = (
         before is not None
-        and before["status"] == Article.Status.PUBLISHED
-        and before["published_at"] <= timezone.now()
-    )
+        and Article(
+            status=before["status"],
+            published_at=before["published_at"],
+            expires_at=before["expires_at"],
+        ).is_published()
+    )  # the one rule of what readers see, applied to the stored state
     live = article.status == Article.Status.PUBLISHED
     newly = before is None or before["status"] != Article.Status.PUBLISHED
     rescheduled = before is not None and before["published_at"] != article.published_at
