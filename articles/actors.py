@@ -2,13 +2,20 @@
 
 Every write names its actor (the audit log, revisions). A SystemActor (a management
 command, the scheduler, a feed subscription) may do what an editor may, except what only a
-person may decide: overriding a trust gate or signing off an identification.
+person may decide: overriding a trust gate, signing off an identification, or approving
+the legal review step.
 """
 
 from dataclasses import dataclass
 
 # Decisions that need a person: a system actor never makes them.
-PERSON_ONLY = frozenset({"articles.override_fidelity", "articles.add_identificationsignoff"})
+PERSON_ONLY = frozenset(
+    {
+        "articles.override_fidelity",
+        "articles.add_identificationsignoff",
+        "articles.approve_legal_review",
+    }
+)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,9 @@ from articles.models import TrustOverride
 
 FIDELITY = TrustOverride.Rule.FIDELITY
 IDENTIFICATION = "identification"
+# The review steps an article needs before it becomes public (articles.reviews): asked by
+# the publishing action only, and never overridable.
+REVIEW = "review"
 
 
 @dataclass(frozen=True)

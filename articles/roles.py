@@ -10,7 +10,7 @@
 |            | do-not-identify register and sign-offs, overrides with a reason; read the    |
 |            | background worker's task results                                             |
 | Legal      | read articles, the register, the audit log, source alerts and sealed        |
-|            | source originals                                                             |
+|            | source originals; decide the legal review step                              |
 | superusers | everything                                                                   |
 
 The groups are only a default: every rule below asks for a permission, never a group, so a
@@ -29,6 +29,7 @@ REDACT = "articles.redact_article"
 OVERRIDE_FIDELITY = "articles.override_fidelity"
 VIEW_REGISTER = "articles.view_donotidentify"
 SIGN_OFF = "articles.add_identificationsignoff"
+APPROVE_LEGAL = "articles.approve_legal_review"
 
 # What only those who may publish can set: a writer's form shows them read-only, and the
 # actions refuse a writer's change to any of them.
@@ -61,7 +62,7 @@ LEGAL_CODENAMES = {
     "view_article", "view_revision", "view_auditentry", "view_sourcesnapshot",
     "view_sealedsource", "view_republication", "view_donotidentify",
     "view_identificationsignoff", "view_correction", "view_legalhold",
-    "view_sourcealert", "view_sourcewatch",
+    "view_sourcealert", "view_sourcewatch", "approve_legal_review",
 }  # fmt: skip
 # Grants of earlier versions that the matrix takes back: tags are the editors' (every tag
 # had a public page), and moderators see comments only.
@@ -81,9 +82,17 @@ def ensure_roles(apps, using="default"):
                 *(
                     f"{verb}_{model}"
                     for verb in ("change", "delete")
-                    for model in ("revision", "auditentry", "webhookdelivery", "deliveryattempt")
+                    for model in (
+                        "revision",
+                        "auditentry",
+                        "webhookdelivery",
+                        "deliveryattempt",
+                        "reviewdecision",
+                    )
                 ),
                 *(f"{verb}_sealedsource" for verb in ("add", "change", "delete", "view")),
+                # The legal step is the lawyers': an editor sends the link, never signs.
+                "approve_legal_review",
             ]
         ),  # fmt: skip
         # Comments only, by codename wherever the Comment model lives.

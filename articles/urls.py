@@ -2,7 +2,16 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 
 from articles.sitemaps import SITEMAPS
-from articles.views import comments, corrections, discovery, feeds, previews, public, reports
+from articles.views import (
+    comments,
+    corrections,
+    discovery,
+    feeds,
+    previews,
+    public,
+    reports,
+    signoff,
+)
 
 app_name = "articles"
 
@@ -53,6 +62,7 @@ urlpatterns = [
     ),
     path("comments/confirm/<str:token>/", comments.confirm_commenter, name="confirm_commenter"),
     path("preview/<str:token>/", previews.preview, name="preview"),
+    path("sign-off/<str:token>/", signoff.sign_off, name="sign_off"),
     # The partner API, the partner feed and the snippet's counting image (articles/api/).
     path("", include("articles.api.urls")),
 ]

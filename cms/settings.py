@@ -471,6 +471,9 @@ STANDFIRST_IMAGE_WIDTHS = (480, 800, 1200, 1600)
 STANDFIRST_IMAGE_LICENCE_WARNING_DAYS = int(env("STANDFIRST_IMAGE_LICENCE_WARNING_DAYS", "14"))
 # Seconds a shareable preview link works (it can be revoked sooner).
 STANDFIRST_PREVIEW_MAX_AGE = int(env("STANDFIRST_PREVIEW_MAX_AGE", str(7 * 24 * 3600)))
+# The longest a legal sign-off link (articles.signoff) may work; each works once, for the
+# days its sender chose (3 unless told).
+STANDFIRST_SIGN_OFF_MAX_AGE = int(env("STANDFIRST_SIGN_OFF_MAX_AGE", str(7 * 24 * 3600)))
 # Speed: the page cache and the headers of anonymous public responses (articles/pagecache.py).
 # On by default only with a cache all workers share (Redis): a per-process cache would never
 # see another worker's invalidation. Also switches the cached layout context.

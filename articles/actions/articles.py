@@ -11,7 +11,8 @@ save() applies, in one place and in this order:
 4. the row and its relations (tags, bylines, inlines: the caller's `relations`);
 5. the role again, on the result: only those who may publish change the editors' fields;
 6. the trust gates (articles.gates) on every change that leaves the article public or
-   scheduled, except the verbs that take content down;
+   scheduled, except the verbs that take content down; and the review steps it needs
+   (articles.reviews) when it is about to become public or scheduled;
 7. the derived data: the search vector, the old URL's redirect;
 8. a revision and the audit entries, naming the actor;
 9. the change event, with what integrators are told (articles.notices).
@@ -24,7 +25,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from articles import audit, gates, revisions, roles, search, uploads
+from articles import audit, gates, reviews, revisions, roles, search, uploads
 from articles.actions import image_rights as image_rights_actions
 from articles.actions.base import EditConflict, GateClosed, NotAllowed, Refused, changed, require
 from articles.models import Article, ArticlePath, Event, TrustOverride
@@ -115,7 +116,8 @@ def save(
             _check_role_result(actor, article, before)
             outcome = _Outcome()
             if gated and article.status == Article.Status.PUBLISHED:
-                _pass_gates(actor, article, override, outcome)
+                going_public = not _was_public(before)
+                _pass_gates(actor, article, override, outcome, review=going_public)
             search.update_search_vector(article)
             _redirect_old_path(article, before, keep_old_path, outcome)
             previous = None if creating else article.revisions.first()
@@ -186,8 +188,27 @@ def _check_role_result(actor, article, before):
             raise NotAllowed(f"Only editors may change “{field.verbose_name}”.")
 
 
-def _pass_gates(actor, article, override, outcome):
+def _was_public(before):
+    """Whether readers could see the article as stored (the one rule of what readers see,
+    applied to the stored state)."""
+    return (
+        before is not None
+        and Article(
+            status=before["status"],
+            published_at=before["published_at"],
+            expires_at=before["expires_at"],
+        ).is_published()
+    )
+
+
+def _pass_gates(actor, article, override, outcome, *, review):
+    """The trust gates, and, for an article about to become public (or scheduled), the
+    review steps it needs (articles.reviews). A live article's edits pass the gates but not
+    the review again: it cannot wait for a lawyer while readers see it, and a correction
+    must not; its approvals stop counting, so unpublishing and publishing it again needs them."""
     problems = gates.problems(article, actor)
+    if review:
+        problems += [gates.Problem(gates.REVIEW, m) for m in reviews.outstanding(article)]
     if not problems:
         return
     if override is None or not all(problem.overridable for problem in problems):
@@ -276,14 +297,7 @@ def _audit(actor, article, before, previous, verb, outcome, extra_audit):
 def _events(article, before, edited):
     """What integrators hear of this save: only what readers saw or will see, never a
     draft. A publication (or a new scheduled time) is announced when it goes public."""
-    was_public = (
-        before is not None
-        and Article(
-            status=before["status"],
-            published_at=before["published_at"],
-            expires_at=before["expires_at"],
-        ).is_published()
-    )  # the one rule of what readers see, applied to the stored state
+    was_public = _was_public(before)
     live = article.status == Article.Status.PUBLISHED
     newly = before is None or before["status"] != Article.Status.PUBLISHED
     rescheduled = before is not None and before["published_at"] != article.published_at

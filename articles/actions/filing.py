@@ -14,7 +14,7 @@ from articles.actions.base import GateClosed, changed, require
 from articles.models import Article, Author, Callout, DoNotIdentify, Tag
 
 # Records readers never see: saving one changes no page.
-PRIVATE = {"blockedterm", "problemreport", "partner"}
+PRIVATE = {"blockedterm", "problemreport", "partner", "workflow", "workflowstep"}
 # Records every page's layout or structured data shows.
 SITE_WIDE = {"section", "sitesettings", "helpline", "policypage"}
 

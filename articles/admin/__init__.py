@@ -9,6 +9,7 @@ from articles.admin import (  # noqa: F401
     partners,
     records,
     republication,
+    reviews,
     safeguarding,
     site,
     sourcealerts,

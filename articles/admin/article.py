@@ -29,6 +29,7 @@ from articles.actions import republication as republication_actions
 from articles.actions import safeguarding as safeguarding_actions
 from articles.admin import intake as intake_admin
 from articles.admin import notes as notes_admin
+from articles.admin import reviews as reviews_admin
 from articles.admin.base import (
     ActionAdmin,
     LabelledTabularInline,
@@ -466,6 +467,7 @@ class ArticleAdmin(ActionAdmin):
         context["may_redact"] = obj is not None and self.has_redact_permission(request)
         context["kicker_warning"] = kicker_warning(obj) if obj is not None else ""
         context["notes"] = notes_admin.panel(request, obj) if obj is not None else None
+        context["review"] = reviews_admin.panel(request, obj) if obj is not None else None
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -698,6 +700,11 @@ class ArticleAdmin(ActionAdmin):
                 name="{}_{}_redact".format(*info),
             ),
             path(
+                "<path:object_id>/review/",
+                view(self.review_view),
+                name="{}_{}_review".format(*info),
+            ),
+            path(
                 "<path:object_id>/notes/",
                 view(self.notes_view),
                 name="{}_{}_notes".format(*info),
@@ -720,6 +727,9 @@ class ArticleAdmin(ActionAdmin):
 
     def notes_view(self, request, object_id):
         return notes_admin.notes_view(self, request, object_id)
+
+    def review_view(self, request, object_id):
+        return reviews_admin.review_view(self, request, object_id)
 
     def changelist_view(self, request, extra_context=None):
         may_republish = request.user.has_perms(intake_admin.PERMISSIONS)

@@ -10,7 +10,7 @@ from articles.models import Author, Callout, Section, Tag
 
 @admin.register(Section)
 class SectionAdmin(ActionAdmin):
-    list_display = ["name", "slug", "position"]
+    list_display = ["name", "slug", "position", "workflow"]
     list_editable = ["position"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}

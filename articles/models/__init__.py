@@ -19,6 +19,7 @@ from articles.models.media import ImageRendition, ImageRights
 from articles.models.notes import Note, NoteMention, NoteQuerySet
 from articles.models.partners import APIKey, Partner, Republishing
 from articles.models.previews import PreviewLink
+from articles.models.reviews import ReviewDecision, SignOffLink, Workflow, WorkflowStep
 from articles.models.trust import (
     Correction,
     DoNotIdentify,
@@ -67,9 +68,11 @@ __all__ = [
     "RelatedArticle",
     "Republication",
     "Republishing",
+    "ReviewDecision",
     "Revision",
     "SealedSource",
     "Section",
+    "SignOffLink",
     "SiteSettings",
     "SourceAlert",
     "SourceSnapshot",
@@ -78,4 +81,6 @@ __all__ = [
     "TrustOverride",
     "WebhookDelivery",
     "WebhookEndpoint",
+    "Workflow",
+    "WorkflowStep",
 ]

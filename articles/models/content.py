@@ -39,6 +39,14 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Lower numbers come first in the navigation and on the home page."
     )
+    workflow = models.ForeignKey(
+        "articles.Workflow",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sections",
+        help_text="The review steps its articles go through before publishing.",
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -77,6 +77,10 @@ class AuditEntry(models.Model):
         NOTE_DELETED = "note_deleted", "Note deleted"
         IMAGE_RIGHTS_CHANGED = "image_rights_changed", "Image rights changed"
         IMAGE_LICENCE_ENDED = "image_licence_ended", "Image licence ended: image withdrawn"
+        REVIEW_SUBMITTED = "review_submitted", "Sent for review"
+        REVIEW_APPROVED = "review_approved", "Review step approved"
+        REVIEW_CHANGES_REQUESTED = "review_changes", "Review: changes requested"
+        SIGN_OFF_LINK_SENT = "sign_off_link_sent", "Sign-off link sent"
 
     article = models.ForeignKey(
         "articles.Article",

@@ -379,8 +379,11 @@ def article_detail(request, year, month, day, slug):
     return article_response(request, article, preview=not article.is_published())
 
 
-def article_response(request, article, *, preview):
-    """Render an article; a preview (staff or a preview link) is never cached or indexed.
+def article_response(
+    request, article, *, preview, template="articles/article_detail.html", extra=None
+):
+    """Render an article; a preview (staff, a preview or sign-off link) is never cached or
+    indexed. `template` and `extra` let a page around the article add its own part.
 
     Everything but the comments comes from the article's kept parts when they are current
     (articles.fragments); a preview is always rendered afresh and never kept.
@@ -395,12 +398,13 @@ def article_response(request, article, *, preview):
     surrogate.add(request, *parts["keys"])
     response = render(
         request,
-        "articles/article_detail.html",
+        template,
         {
             "article": article,
             "parts": parts,
             "preview": banner,
             **comment_context(request, article),
+            **(extra or {}),
         },
     )
     if preview:

@@ -1,0 +1,127 @@
+"""Review on the article's admin page: the panel in the form's right-hand column, the one
+URL its buttons post to, and the workflows editors configure per section.
+
+Like the notes panel, the review panel's fields belong (through their `form` attribute)
+to a separate form outside the article's, so a decision is posted without script and
+without the article's fields. Every write is an action (articles.actions.reviews).
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import reverse
+
+from articles import reviews, roles
+from articles.actions import NotAllowed, Refused
+from articles.actions import filing as filing_actions
+from articles.actions import reviews as review_actions
+from articles.admin.base import ActionAdmin, LabelledTabularInline
+from articles.models import ReviewDecision, Workflow, WorkflowStep
+
+FORM_ID = "review-form"
+Outcome = ReviewDecision.Outcome
+
+
+def panel(request, article):
+    """The review panel's context: each step, its latest decision, and what this user may do."""
+    review = reviews.review_of(article)
+    if not review.steps:
+        return None
+    user = request.user
+    current = review.current
+    return {
+        "form_id": FORM_ID,
+        "url": reverse("admin:articles_article_review", args=[article.pk]),
+        "review": review,
+        "digest": review.digest,
+        "history": article.review_decisions.select_related("decided_by", "link")[:20],
+        "may_submit": roles.may_change(user, article, article.status) and not review.complete,
+        "may_decide": current is not None and reviews.may_decide(user, current.step),
+        "may_send_link": current is not None and current.step.is_legal and roles.may_publish(user),
+        "links": article.sign_off_links.all()[:5],
+    }
+
+
+class ReviewForm(forms.Form):
+    do = forms.ChoiceField(choices=[(v, v) for v in ("submit", "approve", "changes", "link")])
+    step = forms.CharField(required=False, max_length=60)
+    comment = forms.CharField(required=False, max_length=review_actions.COMMENT_LIMIT)
+    digest = forms.CharField(required=False, max_length=64)
+    name = forms.CharField(required=False, max_length=120)
+    email = forms.EmailField(required=False)
+    days = forms.IntegerField(required=False, min_value=1, max_value=30)
+
+    def __init__(self, data):
+        super().__init__(data, prefix="review")
+
+
+def review_view(model_admin, request, object_id):
+    """POST only: the panel's buttons. Back to the article's review with what happened."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    article = model_admin._article_or_403(request, object_id)
+    back = reverse("admin:articles_article_change", args=[article.pk]) + "#review"
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        model_admin.message_user(request, f"Nothing was recorded: {problems}.", messages.ERROR)
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    try:
+        if data["do"] == "submit":
+            review_actions.submit(request.user, article, data["comment"])
+            done = "Sent for review."
+        elif data["do"] == "link":
+            link = review_actions.send_sign_off_link(
+                request.user, article, name=data["name"], email=data["email"], days=data["days"]
+            )
+            done = f"Sign-off link emailed to {link.recipient_email}; it works once."
+        else:
+            outcome = Outcome.APPROVED if data["do"] == "approve" else Outcome.CHANGES
+            review_actions.decide(
+                request.user, article, data["step"], outcome, data["comment"], data["digest"]
+            )
+            done = f"{data['step']}: {outcome.label.lower()}."
+    except NotAllowed as refused:
+        raise PermissionDenied(str(refused)) from refused
+    except Refused as refused:
+        model_admin.message_user(
+            request, f"Nothing was recorded. {' '.join(refused.messages)}", messages.ERROR
+        )
+        return HttpResponseRedirect(back)
+    model_admin.message_user(request, done, messages.SUCCESS)
+    return HttpResponseRedirect(back)
+
+
+class WorkflowStepInline(LabelledTabularInline):
+    model = WorkflowStep
+    extra = 1
+    fields = ["position", "name", "kind"]
+
+
+@admin.register(Workflow)
+class WorkflowAdmin(ActionAdmin):
+    """The review steps per section: a section's articles go through its workflow's steps
+    in order; the rules add a legal step where one is needed (articles.reviews). A section
+    chooses its workflow on its own page."""
+
+    inlines = [WorkflowStepInline]
+    list_display = ["name", "steps_in_order", "sections_using"]
+
+    def save_formset(self, request, form, formset, change):
+        for step in formset.save(commit=False):
+            filing_actions.save(request.user, step)
+        for step in formset.deleted_objects:
+            filing_actions.delete(request.user, step)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("steps", "sections")
+
+    @admin.display(description="steps")
+    def steps_in_order(self, workflow):
+        return " → ".join(step.name for step in workflow.steps.all())
+
+    @admin.display(description="sections")
+    def sections_using(self, workflow):
+        return ", ".join(section.name for section in workflow.sections.all()) or "—"
