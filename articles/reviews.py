@@ -156,19 +156,14 @@ def content_digest(data):
 
 
 def digest_of(article):
-    """The digest of the article as it stands in memory (relations as stored)."""
+    """The digest of the article as it stands: its fields as given, its relations as stored
+    (the actions ask it inside a save, after the relations are written)."""
     return content_digest(revisions.snapshot(article))
 
 
-def stored_digest(article):
-    """The digest of the article as last saved: its latest revision."""
-    latest = article.revisions.first()
-    return content_digest(latest.data) if latest else ""
-
-
-def review_of(article, digest=None):
+def review_of(article):
     """Where the article stands: each required step with its latest decision."""
-    digest = digest if digest is not None else stored_digest(article)
+    digest = digest_of(article)
     decisions = list(article.review_decisions.select_related("decided_by", "link"))
     review = Review(digest=digest)
     review.submitted = next(
@@ -184,7 +179,7 @@ def review_of(article, digest=None):
 
 def outstanding(article):
     """Messages for every required step not approved on the article as it now stands."""
-    review = review_of(article, digest_of(article))
+    review = review_of(article)
     messages = []
     for state in review.waiting:
         why = f" ({'; '.join(state.step.reasons)})" if state.step.reasons else ""

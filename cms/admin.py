@@ -34,6 +34,7 @@ JOBS = {
         "articles.sourcealert",
         "articles.sourcewatch",
         "articles.sealedsource",
+        "articles.workflow",
     ],
     "Partners": ["articles.partner", "articles.apikey", "articles.republishing"],
     "Site": [

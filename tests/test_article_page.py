@@ -4,17 +4,16 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section, make_tag
+from tests.factories import import_published, make_article, make_author, make_section, make_tag
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def seed(seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", stdout=io.StringIO())
     return Article.objects.get()
 
 

@@ -5,12 +5,11 @@ import io
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article, Republication
-from tests.factories import edit, make_article, make_author, make_tag
+from tests.factories import edit, import_published, make_article, make_author, make_tag
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +50,7 @@ def test_snippet_has_attribution_canonical_link_and_absolute_urls(client, settin
 
 
 def test_republished_pieces_do_not_offer_it_unless_licensed(client, seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", stdout=io.StringIO())
     seed = Article.objects.get()
     page, snippet = snippet_on(client, seed)
     assert snippet is None and "Republish this article" not in page

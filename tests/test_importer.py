@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from articles.models import Article, Callout
 from articles.plaintext import escape_markdown, parse
+from tests.factories import import_published
 from tests.payloads import assert_import_refused
 
 pytestmark = pytest.mark.django_db
@@ -15,7 +16,7 @@ TRAILER = ["More from Community Care", "Comments are closed.", "* Community Care
 
 
 def test_seed_becomes_one_structured_article(seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", stdout=io.StringIO())
     article = Article.objects.get()
     assert article.headline == "High workloads meant opportunities to help Hamzah Khan were missed"
     assert article.slug == "high-workloads-meant-opportunities-to-help-hamzah-khan-were-missed"
@@ -40,7 +41,7 @@ def test_seed_becomes_one_structured_article(seed_path):
 
 
 def test_reimport_updates_instead_of_duplicating(seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", stdout=io.StringIO())
     first = Article.objects.get()
     Article.objects.filter(pk=first.pk).update(body="edited")
     call_command(

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from articles import reviews
 from articles.actions import subscriptions as subscription_actions
 from articles.actions.feed_polls import poll_feed
 from articles.actions.intake import import_record
@@ -284,8 +285,11 @@ def test_an_unreadable_item_is_named_and_the_rest_go_in_without_keeping_the_etag
 
 
 def test_auto_publish_only_where_the_feed_and_the_licence_allow_it(intake_server):
-    url = serve_rss(intake_server)
-    subscribe(url, auto_publish=True, licence="cc-by-nd")
+    by = RSS.replace(
+        b"creativecommons.org/licenses/by-nd/4.0/", b"creativecommons.org/licenses/by/4.0/"
+    )
+    url = serve_rss(intake_server, by)
+    subscribe(url, auto_publish=True, licence="cc-by")
     run_worker()
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
     assert sorted(published.values_list("headline", flat=True)) == [
@@ -296,6 +300,16 @@ def test_auto_publish_only_where_the_feed_and_the_licence_allow_it(intake_server
     lights = Article.objects.get(headline__startswith="Christmas")
     assert lights.status == Article.Status.DRAFT
     assert list(Article.objects.published()) != []
+
+
+def test_auto_publish_holds_a_no_edits_licence_for_the_legal_step(intake_server):
+    subscribe(serve_rss(intake_server), auto_publish=True, licence="cc-by-nd")
+    run_worker()
+    assert not Article.objects.filter(status=Article.Status.PUBLISHED).exists()
+    held = Article.objects.get(headline__startswith="Lifeboat crew")
+    assert held.published_at is None
+    (waiting,) = reviews.outstanding(held)
+    assert "Legal" in waiting and "allows no edits" in waiting
 
 
 def test_a_feed_without_auto_publish_or_with_an_items_own_terms_makes_drafts(

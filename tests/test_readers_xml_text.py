@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from articles import xmltext
 from articles.actions.intake import import_record
@@ -29,7 +30,7 @@ from articles.models import (
     Tag,
 )
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_comment
+from tests.factories import approve_all, edit, make_article, make_comment
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,8 @@ def test_nasty_text_is_removed_on_input_and_every_feed_sitemap_and_page_parses(
     record = from_plaintext(f"Imported {BAD}story\n\nStand {BAD}first.\n\nBody {NASTY} text.\n")
     record = dataclasses.replace(record, publisher=f"Partner {NASTY}")
     imported, _ = import_record(SystemActor("intake test"), record, publish=True)
+    approve_all(imported)  # republished with no licence stated: the legal step first
+    imported = edit(imported, status=Article.Status.PUBLISHED, published_at=timezone.now())
 
     for model in (SiteSettings, Section, Tag, Author, Helpline, PolicyPage, Callout, Article,
                   Correction):  # fmt: skip

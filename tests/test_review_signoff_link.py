@@ -131,7 +131,7 @@ def test_an_edit_while_the_lawyer_reads_refuses_their_decision_and_keeps_the_lin
 ):
     send(editor, story)
     path = emailed_path()
-    seen = reviews.stored_digest(story)
+    seen = reviews.digest_of(story)
     edit(story, editor, body="Rewritten while the lawyer was reading.")
     response = decide(client, path, "approved", digest=seen)
     assert response.status_code == 200

@@ -298,7 +298,7 @@ def test_the_panel_takes_each_decision_through_the_actions(people, desk_section)
     assert response.status_code == 302 and response.url.endswith("#review")
     assert ReviewDecision.objects.filter(outcome="submitted").count() == 1
 
-    digest = reviews.stored_digest(article)
+    digest = reviews.digest_of(article)
     assert panel_post(writer, article, do="approve", step="Chief sub").status_code == 403
     panel_post(editor, article, do="approve", step="Chief sub", digest=digest)
     page = legal.get(change).content.decode()  # the legal role reads and decides
@@ -313,7 +313,7 @@ def test_a_decision_on_a_page_opened_before_an_edit_is_refused(people):
     article = draft(sensitive=True)
     client = Client()
     client.force_login(people["legal"])
-    seen = reviews.stored_digest(article)
+    seen = reviews.digest_of(article)
     edit(article, body="Changed while the lawyer read the old text.")
     response = panel_post(client, article, do="approve", step="Legal", digest=seen)
     assert response.status_code == 302
@@ -368,3 +368,22 @@ def test_workflows_are_configured_in_the_admin(people):
     writer = Client()
     writer.force_login(people["writer"])
     assert writer.get(reverse("admin:articles_workflow_add")).status_code == 403
+
+
+def test_redaction_rewrites_review_comments(people):
+    from articles.actions.redaction import redact
+
+    article = draft(sensitive=True, body="Ann Lee told the review board.")
+    review_actions.decide(people["legal"], article, "Legal", CHANGES, "Is Ann Lee named in court?")
+    redact(SYSTEM, [article], ["Ann Lee"], "[name removed]")
+    decision = ReviewDecision.objects.get(article=article)
+    assert decision.comment == "Is [name removed] named in court?"
+    details = repr(list(AuditEntry.objects.filter(article=article).values_list("detail")))
+    assert "Ann Lee" not in details
+
+
+def test_a_browsers_line_breaks_are_not_an_edit(people):
+    article = draft(sensitive=True, body="One paragraph.\n\nAnother paragraph.")
+    approve_all(article)
+    edit(article, body="One paragraph.\r\n\r\nAnother paragraph.\r\n")
+    assert reviews.review_of(Article.objects.get(pk=article.pk)).complete

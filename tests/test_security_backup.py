@@ -7,6 +7,7 @@ import io
 import json
 import shutil
 import stat
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -44,7 +45,10 @@ from articles.models import (
     PreviewLink,
     ProblemReport,
     Republication,
+    ReviewDecision,
     SealedSource,
+    Section,
+    SignOffLink,
     SiteSettings,
     SourceAlert,
     SourceSnapshot,
@@ -52,6 +56,8 @@ from articles.models import (
     TrustOverride,
     WebhookDelivery,
     WebhookEndpoint,
+    Workflow,
+    WorkflowStep,
 )
 from tests.factories import (
     make_article,
@@ -163,6 +169,18 @@ def make_editorial_and_trust_rows(first, second, editor, tag):
         payload={"type": "article.corrected", "data": {"id": first.pk}},
     )  # fmt: skip
     DeliveryAttempt.objects.create(delivery=delivery, status_code=503, error="503 Busy")
+    # Review: a workflow a section uses, a lawyer's link and the decision taken with it.
+    workflow = Workflow.objects.create(name="Desk ✓")
+    WorkflowStep.objects.create(workflow=workflow, position=1, name="Légal", kind="legal")
+    Section.objects.update(workflow=workflow)
+    link = SignOffLink.objects.create(
+        article=second, step="Légal", recipient_name="Zoë Avocat", recipient_email="z@law.example",
+        created_by=editor, expires_at=timezone.now() + timedelta(days=1), used_at=timezone.now(),
+    )  # fmt: skip
+    ReviewDecision.objects.create(
+        article=second, step="Légal", kind="legal", outcome="approved", comment="D'accord ✓",
+        link=link, digest="0" * 64, revision=1,
+    )  # fmt: skip
 
 
 def snapshot():

@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image
 
 from articles import markdown
 from articles.models import Article, Author, Callout, Republication, Section, SiteSettings, Tag
-from tests.factories import make_article, make_author, make_section, make_tag
+from tests.factories import import_published, make_article, make_author, make_section, make_tag
 from tests.payloads import (
     HOSTILE_TEXT,
     XSS_PAYLOADS,
@@ -425,7 +424,7 @@ def test_imported_payloads_stay_text(tmp_path, client):
     source.write_text(
         f"Hostile headline\n\nStandfirst.\n\n{lines}\n\n* <script>alert(1)</script>\n"
     )
-    call_command("import_article", str(source), "--publish", stdout=io.StringIO())
+    import_published(str(source), "--publish", stdout=io.StringIO())
     article = Article.objects.get()
     html = client.get(article.get_absolute_url()).content.decode()
     assert_no_executable_script(html)

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from articles import gates
 from articles.actions import GateClosed
 from articles.actions import articles as article_actions
 from articles.fidelity import QUOTE, STYLE, SUBSTANTIVE, article_changes
 from articles.models import Article, Republication, SourceSnapshot
-from tests.factories import SYSTEM
+from tests.factories import SYSTEM, approve_all
 from tests.test_admin import article_form
 
 pytestmark = pytest.mark.django_db
@@ -113,6 +114,7 @@ def test_date_format_change_publishes_under_time_place_style(seed_path, admin_cl
     Republication.objects.update(allowed_edits=Republication.Edits.TIME_PLACE_STYLE)
     edit(article, "died on 15th December 2009", "died on December 15, 2009")
     changelist = reverse("admin:articles_article_changelist")
+    approve_all(article)  # the legal step the no-edits licence or the register asks for
     admin_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
     assert Article.objects.get().is_published()
 
@@ -124,7 +126,8 @@ def test_quote_change_still_blocks_under_time_place_style(seed_path):
     edit(article, WANLESS, "called the case “very sad”")
     with pytest.raises(GateClosed) as blocked:
         article_actions.publish(SYSTEM, article)
-    assert len(blocked.value.messages) == 1 and "very sad" in blocked.value.messages[0]
+    found = [p.message for p in blocked.value.problems if p.rule == gates.FIDELITY]
+    assert len(found) == 1 and "very sad" in found[0]
 
 
 def test_any_edits_licence_publishes_whatever_changed(seed_path):

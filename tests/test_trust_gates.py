@@ -10,7 +10,6 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -27,7 +26,7 @@ from articles.models import (
     TrustOverride,
 )
 from tests.admin_forms import form_data
-from tests.factories import make_article, make_comment, make_member, make_staff
+from tests.factories import import_published, make_article, make_comment, make_member, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -59,8 +58,7 @@ def stored(article):
 @pytest.fixture
 def licensed(seed_path):
     """The seed article, published under a licence that allows no edits."""
-    call_command(
-        "import_article", str(seed_path), "--publish", "--licence", "CC BY-ND",
+    import_published(str(seed_path), "--publish", "--licence", "CC BY-ND",
         stdout=io.StringIO(),
     )  # fmt: skip
     article = Article.objects.get()

@@ -4,11 +4,10 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, Callout
-from tests.factories import make_article
+from tests.factories import import_published, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +15,7 @@ SURVEY = "Community Care is running a survey"
 
 
 def test_the_seed_survey_promo_vanishes_at_its_end_time(client, seed_path):
-    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", stdout=io.StringIO())
     seed = Article.objects.get()
     other = make_article()
     promo = Callout.objects.get()

@@ -10,7 +10,6 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import models
 from django.urls import reverse
 from PIL import Image
@@ -32,7 +31,15 @@ from articles.models import (
     Tag,
 )
 from tests.admin_forms import form_data
-from tests.factories import SYSTEM, edit, make_article, make_comment, make_section, make_tag
+from tests.factories import (
+    SYSTEM,
+    edit,
+    import_published,
+    make_article,
+    make_comment,
+    make_section,
+    make_tag,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -56,8 +63,7 @@ def tables_mentioning(word):
 
 @pytest.fixture
 def seed(seed_path, admin_user):
-    call_command(
-        "import_article",
+    import_published(
         str(seed_path),
         "--publish",
         "--licence",

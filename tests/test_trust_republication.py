@@ -5,11 +5,11 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from django.urls import reverse
 
 from articles.models import Article, Republication, SourceSnapshot
-from tests.factories import make_article
+from tests.factories import import_published, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -17,7 +17,7 @@ ORIGINAL = "https://www.communitycare.co.uk/2013/11/29/hamzah-khan-review/"
 
 
 def import_seed(seed_path, *args):
-    call_command("import_article", str(seed_path), "--publish", *args, stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", *args, stdout=io.StringIO())
     return Article.objects.get()
 
 

@@ -7,7 +7,7 @@ from articles.actions import GateClosed
 from articles.actions import articles as article_actions
 from articles.identification import TEXT_SOURCES, scan, text_source
 from articles.models import Article, AuditEntry, Callout, DoNotIdentify
-from tests.factories import SYSTEM, edit, make_article
+from tests.factories import SYSTEM, approve_all, edit, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +106,7 @@ def test_publishing_is_blocked_until_signed_off(admin_client):
     assert entry_log.actor == sign_off.signed_by
     assert "lifted by the court" in entry_log.detail["reason"]
 
+    approve_all(article)  # the legal step the no-edits licence or the register asks for
     admin_client.post(changelist, {"action": "publish", "_selected_action": [article.pk]})
     assert Article.objects.get().is_published()
 

@@ -139,6 +139,28 @@ def save(
     return article
 
 
+def save_unless_held(actor, article, *, expected_version, **kwargs):
+    """save(), except that an article to publish which waits for review (and nothing else)
+    is saved as a draft instead: an import, a feed's automatic publishing, the demo.
+    Returns True when it was held; reviews.outstanding() says what it waits for. A
+    "publish now" time is dropped with it; a scheduled one is kept."""
+    publishing = article.status == Article.Status.PUBLISHED
+    adding = article._state.adding
+    try:
+        save(actor, article, expected_version=expected_version, **kwargs)
+        return False
+    except GateClosed as closed:
+        if not publishing or any(problem.rule != gates.REVIEW for problem in closed.problems):
+            raise
+    if adding:  # the refused save was rolled back, the instance still thinks it is stored
+        article.pk, article._state.adding = None, True
+    article.status = Article.Status.DRAFT
+    if article.published_at and article.published_at <= timezone.now():
+        article.published_at = None
+    save(actor, article, expected_version=expected_version, **kwargs)
+    return True
+
+
 def _stored(pk):
     row = Article.objects.filter(pk=pk).values(*_BEFORE_FIELDS).first()
     if row is None:

@@ -77,7 +77,7 @@ def import_record(
     may take it in, and it gets its republication record (search policy: noindex plus
     canonical). Raises the actions' Refused for what the role, the gates or a published
     article do not allow, ValidationError for a story our fields cannot hold; nothing is
-    stored then.
+    stored then. A story to publish that needs review first is taken in as a draft.
     """
     if record.publisher:
         require(
@@ -115,7 +115,7 @@ def import_record(
             )
         article.callouts.add(*(Callout.objects.get_or_create(text=t)[0] for t in record.promos))
 
-    article_actions.save(
+    article_actions.save_unless_held(
         actor,
         article,
         expected_version=None if created else article.version,

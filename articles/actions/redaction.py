@@ -6,7 +6,8 @@ In one transaction, all or nothing, for each article:
 - the admin history of the article and of its own records (never of other objects);
 - its comments, readers' reports, corrections, register sign-offs, republication record,
   source alerts (their diffs and drafted corrections), preview-link notes, the newsroom's
-  notes on it (text and quoted paragraph), and the reasons of legal holds on its tags;
+  notes on it (text and quoted paragraph), its review decisions' comments, and the reasons
+  of legal holds on its tags;
 - its callouts: one shown with other articles too is forked, so theirs is left alone;
 - its tags: renamed, when every article carrying the tag is being redacted;
 - old URLs that hold the name (no redirect ties the name to the article);
@@ -268,11 +269,12 @@ def _seal_snapshots(article, substitute):
 
 def _rewrite_records(article, substitute):
     """Corrections, readers' reports, sign-offs, the republication record, source alerts,
-    preview links, notes, and the reasons of legal holds on its tags."""
+    preview links, notes, review comments, and the reasons of legal holds on its tags."""
     records = [
         *article.corrections.all(),
         *article.source_alerts.all(),
         *article.notes.all(),
+        *article.review_decisions.all(),
         *article.problem_reports.all(),
         *[s for e in article.do_not_identify.all() for s in e.sign_offs.all()],
         *article.preview_links.all(),

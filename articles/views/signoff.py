@@ -53,7 +53,7 @@ def sign_off(request, token):
     if not link.is_usable():
         return _closed(request, link, "expired")
     article = page_article(Article.objects.filter(pk=link.article_id)).get()
-    digest = reviews.stored_digest(article)
+    digest = reviews.digest_of(article)
     form = DecisionForm(initial={"digest": digest})
     refusal = None
     if request.method == "POST":

@@ -14,6 +14,7 @@ from articles.typography import curly
 from tests.browser.conftest import describe
 from tests.browser.journeys import Watch, horizontal_overflow
 from tests.conftest import SEED
+from tests.factories import import_published
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,7 +26,7 @@ PHONE_HEADER_MAX_PX = 120
 @pytest.fixture
 def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("import_article", str(SEED), "--publish", verbosity=0)
+    import_published(str(SEED), "--publish", verbosity=0)
     call_command("demo_newsroom", stdout=io.StringIO())
     lead = Article.objects.featured().get()
     lead.shown_headline = curly(lead.headline)  # as pages print it

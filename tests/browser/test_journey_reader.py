@@ -5,7 +5,6 @@ no serious or critical axe violation, and a page that works from the keyboard al
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.test import override_settings
 from django.utils import timezone
 
@@ -13,7 +12,14 @@ from articles.models import Article, Callout, Comment, RelatedArticle, SiteSetti
 from tests.browser.conftest import describe
 from tests.browser.journeys import Watch, admin_url, horizontal_overflow, log_in
 from tests.conftest import SEED
-from tests.factories import make_article, make_author, make_member, make_section, make_tag
+from tests.factories import (
+    import_published,
+    make_article,
+    make_author,
+    make_member,
+    make_section,
+    make_tag,
+)
 
 pytestmark = [
     pytest.mark.browser,
@@ -63,7 +69,7 @@ def newsroom():
     )
     story.callouts.add(Callout.objects.create(text="Work in a care home? Tell us in confidence."))
     RelatedArticle.objects.create(article=story, target=older[0], position=0)
-    call_command("import_article", str(SEED), "--publish", verbosity=0)
+    import_published(str(SEED), "--publish", verbosity=0)
     make_member("moderator", "Moderators")
     return {
         "story": story,

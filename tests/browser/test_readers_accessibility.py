@@ -4,10 +4,10 @@ search pages, at phone and desktop widths; screenshots for a human look."""
 import io
 
 import pytest
-from django.core.management import call_command
 
 from articles.models import Article, Callout
 from tests.browser.conftest import describe
+from tests.factories import import_published
 from tests.readers_data import newsroom
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def site_content(seed_path):
     data = newsroom(extra_articles=4)
-    call_command("import_article", str(seed_path), "--publish", stdout=io.StringIO())
+    import_published(str(seed_path), "--publish", stdout=io.StringIO())
     seed = Article.objects.get(slug__startswith="high-workloads")
     seed.section = data["section"]
     seed.tags.set(data["tags"][:3])

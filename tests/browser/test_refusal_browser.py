@@ -5,19 +5,17 @@ import io
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from tests.factories import make_member
+from tests.factories import import_published, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_refused_live_edit_shows_why_at_the_top(browser, live_server, seed_path, screenshot):
-    call_command(
-        "import_article", str(seed_path), "--publish", "--licence", "CC BY-ND",
+    import_published(str(seed_path), "--publish", "--licence", "CC BY-ND",
         stdout=io.StringIO(),
     )  # fmt: skip
     article = Article.objects.get()

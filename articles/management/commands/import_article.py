@@ -14,10 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from articles import reviews
 from articles.actions import Refused
 from articles.actions.intake import import_record
 from articles.actors import SystemActor
 from articles.intake import ImportRefused, from_plaintext
+from articles.models import Article
 from articles.plaintext import decode
 
 IMPORTER = SystemActor("import_article")
@@ -73,6 +75,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  status: {article.get_status_display()}  url: {article.get_absolute_url()}"
         )
+        if publish and article.status == Article.Status.DRAFT:
+            for waiting in reviews.outstanding(article):
+                self.stdout.write(f"  kept as a draft: {waiting}")
+            self.stdout.write("  Open it in the admin to send it for review.")
 
 
 def parse_original_date(value):
