@@ -58,7 +58,9 @@ def decide(client, path, outcome, comment="", digest=None):
     return client.post(path, {"outcome": outcome, "comment": comment, "digest": digest})
 
 
-def test_the_lawyer_approves_by_link_once_and_the_editor_publishes(editor, story, client):
+def test_the_lawyer_approves_by_link_once_and_the_editor_publishes(
+    editor, story, client, django_capture_on_commit_callbacks
+):
     link = send(editor, story)
     message = mail.outbox[0]
     assert message.to == ["sam@lawfirm.example"]
@@ -75,7 +77,12 @@ def test_the_lawyer_approves_by_link_once_and_the_editor_publishes(editor, story
     assert '<meta name="robots" content="noindex' in html
     assert 'id="comments"' not in html
 
-    done = decide(client, path, "approved", "Cleared for publication.")
+    with django_capture_on_commit_callbacks(execute=True):
+        done = decide(client, path, "approved", "Cleared for publication.")
+    told = mail.outbox[-1]  # the editor hears of it, without the article's text
+    assert told.to == [editor.email] and "Sam Counsel approved" in told.subject
+    assert f"/articles/article/{story.pk}/change/#review" in told.body
+    assert story.headline not in told.body
     assert done.status_code == 200 and "your decision is recorded" in done.content.decode()
     decision = ReviewDecision.objects.get(outcome="approved")
     assert decision.link == link and decision.step == "Legal"

@@ -388,3 +388,22 @@ def test_a_browsers_line_breaks_are_not_an_edit(people):
     approve_all(article)
     edit(article, body="One paragraph.\r\n\r\nAnother paragraph.\r\n")
     assert reviews.review_of(Article.objects.get(pk=article.pk)).complete
+
+
+def test_the_article_list_finds_what_waits_for_review(people, desk_section):
+    waiting_sub = draft(section=desk_section, headline="Waits for the sub")
+    waiting_legal = draft(sensitive=True, headline="Waits for the lawyer")
+    draft(sensitive=True, headline="Never sent")
+    done = draft(sensitive=True, headline="Approved already")
+    for article in (waiting_sub, waiting_legal, done):
+        review_actions.submit(people["editor"], article)
+    review_actions.decide(people["legal"], done, "Legal", APPROVED)
+    client = Client()
+    client.force_login(people["legal"])
+    url = reverse("admin:articles_article_changelist")
+    legal = client.get(url, {"review": "legal"}).content.decode()
+    assert "Waits for the lawyer" in legal
+    assert "Waits for the sub" not in legal and "Never sent" not in legal
+    waiting = client.get(url, {"review": "waiting"}).content.decode()
+    assert "Waits for the sub" in waiting and "Waits for the lawyer" in waiting
+    assert "Approved already" not in waiting

@@ -8,12 +8,14 @@ staff user in the admin, or the lawyer holding a sign-off link (recorded by name
 the link); a system actor never takes one.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from articles import audit, reviews, roles, signoff
@@ -22,6 +24,7 @@ from articles.actors import SystemActor, user_of
 from articles.models import Article, ReviewDecision, SignOffLink
 
 Outcome = ReviewDecision.Outcome
+logger = logging.getLogger(__name__)
 COMMENT_LIMIT = 4000
 DEFAULT_LINK_DAYS = 3
 
@@ -208,4 +211,26 @@ def decide_by_link(link, outcome, comment="", seen_digest=None):
         review = reviews.review_of(article)
         state = _step(review, link.step)
         _check_turn(review, state, seen_digest)
-        return _record(article, actor, state, outcome, comment, review, link=link)
+        decision = _record(article, actor, state, outcome, comment, review, link=link)
+        transaction.on_commit(lambda: _tell_sender(decision))
+        return decision
+
+
+def _tell_sender(decision):
+    """Email whoever sent the link that the lawyer has decided (no article text: mail
+    cannot be redacted). The decision is stored already; a failed email is only logged."""
+    link = decision.link
+    if not link.created_by or not link.created_by.email:
+        return
+    url = settings.SITE_URL + reverse("admin:articles_article_change", args=[link.article_id])
+    verb = "approved" if decision.outcome == Outcome.APPROVED else "asked for changes to"
+    try:
+        send_mail(
+            f"{link.recipient_name} {verb} an article you sent for sign-off",
+            f"{link.recipient_name} {verb} the article you sent them for sign-off.\n\n"
+            f"Read their decision in the newsroom: {url}#review\n",
+            None,
+            [link.created_by.email],
+        )
+    except Exception:
+        logger.exception("The email telling the sender of sign-off link %s failed", link.pk)

@@ -317,6 +317,7 @@ class ArticleAdmin(ActionAdmin):
         DueFilter,
         EmbargoFilter,
         notes_admin.MentionsFilter,
+        reviews_admin.ReviewFilter,
         "section",
         "featured",
         "comments_closed",

@@ -23,6 +23,30 @@ FORM_ID = "review-form"
 Outcome = ReviewDecision.Outcome
 
 
+class ReviewFilter(admin.SimpleListFilter):
+    """Articles sent for review that are not yet public and still wait for a step: all of
+    them, or those whose next step is a legal one (the legal role's queue)."""
+
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", "Waiting for review"), ("legal", "Waiting for a legal step")]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("waiting", "legal"):
+            return queryset
+        sent = queryset.filter(review_decisions__outcome=Outcome.SUBMITTED).distinct()
+        waiting = []
+        for article in sent.select_related("section"):
+            if article.is_published():
+                continue
+            current = reviews.review_of(article).current
+            if current and (self.value() == "waiting" or current.step.is_legal):
+                waiting.append(article.pk)
+        return queryset.filter(pk__in=waiting)
+
+
 def panel(request, article):
     """The review panel's context: each step, its latest decision, and what this user may do."""
     review = reviews.review_of(article)
