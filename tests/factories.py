@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles.actions import articles as article_actions
 from articles.actors import SystemActor
-from articles.models import Article, Author, Byline, Section, Tag
+from articles.models import Article, Author, Byline, Helpline, Section, Tag
 
 _seq = itertools.count(1)
 SYSTEM = SystemActor("tests")
@@ -37,7 +37,8 @@ def make_author(**overrides):
 
 
 def make_article(*, tags=(), authors=(), **overrides):
-    """A published article from an hour ago unless overridden."""
+    """A published article from an hour ago unless overridden (a sensitive one with a
+    helpline, which publishing it needs)."""
     n = next(_seq)
     fields = {
         "headline": f"Headline {n}",
@@ -47,6 +48,9 @@ def make_article(*, tags=(), authors=(), **overrides):
         "status": Article.Status.PUBLISHED,
         "published_at": timezone.now() - timedelta(hours=1),
     } | overrides
+    sensitive = fields.get("sensitive") or any(tag.sensitive for tag in tags)
+    if sensitive and fields["status"] == Article.Status.PUBLISHED:
+        with_helpline()
     article = Article(**fields)
 
     def relations():
@@ -55,6 +59,14 @@ def make_article(*, tags=(), authors=(), **overrides):
             Byline.objects.create(article=article, author=author, position=position)
 
     return article_actions.save(SYSTEM, article, expected_version=None, relations=relations)
+
+
+def with_helpline():
+    """An active helpline, which a sensitive story needs before it is published."""
+    if not Helpline.objects.shown().exists():
+        Helpline.objects.create(
+            name="Samaritans", phone="116 123", url="https://www.samaritans.org"
+        )
 
 
 def edit(article, actor=SYSTEM, relations=None, **changes):
