@@ -307,8 +307,8 @@ def article_changes(article):
     return compare(source_paragraphs(snapshot.text, snapshot.media_type), copy_paragraphs(article))
 
 
-def fidelity_problems(article):
-    """Messages naming each change the republication licence does not allow; empty if none."""
+def licence_problems(article):
+    """(message, change) for each change the republication licence does not allow."""
     record = article.republication_record if article.pk else None
     if record is None or record.allowed_edits == record.Edits.ANY:
         return []
@@ -319,6 +319,11 @@ def fidelity_problems(article):
     else:
         allowed = "no edits"
     return [
-        f"The licence from {record.publisher} allows {allowed}. {change.describe()}"
+        (f"The licence from {record.publisher} allows {allowed}. {change.describe()}", change)
         for change in changes
     ]
+
+
+def fidelity_problems(article):
+    """Messages naming each change the republication licence does not allow; empty if none."""
+    return [message for message, _ in licence_problems(article)]

@@ -1,22 +1,25 @@
 """The trust gates: what must hold before anything the public sees changes.
 
-Two rules, asked together by the newsroom actions on every change to a public or
-scheduled article (and, narrowed to the new text, on every comment approval, correction,
-tag or callout that shows with one):
-- fidelity: our copy keeps to what the republication licence allows (articles.fidelity);
-  an editor with the override_fidelity permission may accept the problems found, with a
-  reason, as a TrustOverride row that the gate honours word for word;
-- identification: no unsigned do-not-identify term appears (articles.identification); the
-  override here is a sign-off on the register entry, with its reason.
+The checks themselves are articles.readiness' (fidelity to the republication licence, the
+do-not-identify register, a helpline for a sensitive story, alt text on every image);
+the newsroom actions ask problems() on every change to a public or scheduled article
+(and text_problems(), narrowed to the new text, on every comment approval, correction,
+tag or callout that shows with one). Here is what they may not skip and who is told what:
+- fidelity: an editor with the override_fidelity permission may accept the problems found,
+  with a reason, as a TrustOverride row that the gate honours word for word;
+- identification: the override is a sign-off on the register entry, with its reason; the
+  messages name the entry only to those who may read the register;
+- the other blocking checks have no override: the story waits until they are fixed.
+Advisory findings (advice()) never hold anything back; the editor is told of them.
 """
 
 from dataclasses import dataclass
 
-from articles import fidelity, identification, roles
+from articles import identification, readiness, roles
 from articles.models import TrustOverride
 
-FIDELITY = TrustOverride.Rule.FIDELITY
-IDENTIFICATION = "identification"
+FIDELITY = readiness.FIDELITY
+IDENTIFICATION = readiness.IDENTIFICATION
 # The review steps an article needs before it becomes public (articles.reviews): asked by
 # the publishing action only, and never overridable.
 REVIEW = "review"
@@ -50,19 +53,21 @@ def reveals_register(actor):
     return actor is None or actor.has_perm(roles.VIEW_REGISTER)
 
 
+def findings(article, actor=None):
+    """Every finding on this article as it stands, worded for `actor` (the checks panel)."""
+    return readiness.findings(article, reveal=reveals_register(actor), accepted=accepted(article))
+
+
 def problems(article, actor=None):
     """Everything that keeps this article, as it stands, from the public, worded for
     `actor`."""
-    taken = accepted(article)
-    found = [
-        Problem(FIDELITY, message)
-        for message in fidelity.fidelity_problems(article)
-        if message not in taken
-    ]
-    reveal = reveals_register(actor)
-    return found + [
-        Problem(IDENTIFICATION, m) for m in identification.problems(article, reveal=reveal)
-    ]
+    found = readiness.blocking(article, reveal=reveals_register(actor), accepted=accepted(article))
+    return [Problem(finding.rule, finding.message) for finding in found]
+
+
+def advice(article):
+    """What the editor is told of the article, which holds nothing back (messages)."""
+    return [finding.message for finding in readiness.advice(article)]
 
 
 def text_problems(article, texts, actor=None):

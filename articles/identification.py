@@ -95,6 +95,7 @@ class Match:
     entry: object
     where: str
     excerpt: str
+    passage: str = ""  # the words found, as written (the live checks highlight them)
 
     def describe(self, reveal=True):
         """The passage, naming the register entry only for those who may read the register
@@ -113,7 +114,7 @@ def find(entries, texts):
         for where, text in texts:
             for hit in pattern.finditer(text):
                 excerpt = text[max(0, hit.start() - 30) : hit.end() + 30]
-                found.append(Match(entry, str(where), " ".join(excerpt.split())))
+                found.append(Match(entry, str(where), " ".join(excerpt.split()), hit.group()))
     return found
 
 
@@ -170,16 +171,24 @@ def awaiting_sign_off(entries):
     )
 
 
-def problems(article, texts=None, reveal=True):
-    """Messages for matches of unsigned register entries, in the article's text sources or,
-    given `texts` ((where, text) pairs: a comment, a correction), only in those; `reveal`
-    names the entries (for those who may read the register)."""
+def blocking_matches(article, texts=None):
+    """Matches of unsigned register entries, in the article's text sources or, given
+    `texts` ((where, text) pairs: a comment, a correction), only in those."""
     entries = unsigned_entries(article)
     if not entries:
         return []
-    matches = scan(article, entries) if texts is None else find(entries, texts)
-    return [
+    return scan(article, entries) if texts is None else find(entries, texts)
+
+
+def problem(match, reveal=True):
+    """The gate's message for one blocking match; `reveal` names the entry (for those who
+    may read the register)."""
+    return (
         f"Identifies someone: {match.describe(reveal)} Fix it, or ask an editor to record a "
         "sign-off with a reason."
-        for match in matches
-    ]
+    )
+
+
+def problems(article, texts=None, reveal=True):
+    """Messages for blocking_matches(article, texts), worded by problem()."""
+    return [problem(match, reveal) for match in blocking_matches(article, texts)]

@@ -232,6 +232,15 @@ def media_sources(body_html):
     return {name for name in names if name}
 
 
+def body_images(body_html):
+    """(src, alt) for every image in sanitised body HTML, unescaped; alt is "" when missing."""
+    found = []
+    for match in _IMG.finditer(body_html):
+        attrs = dict(_ATTR.findall(match[1]))
+        found.append((html.unescape(attrs.get("src", "")), html.unescape(attrs.get("alt", ""))))
+    return found
+
+
 def responsive_html(body_html, renditions):
     """Give every uploaded image in sanitised body HTML its renditions, size and lazy loading.
 

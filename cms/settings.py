@@ -354,6 +354,11 @@ MARKDOWNX_MEDIA_PATH = "inline/"
 MARKDOWNX_EDITOR_RESIZABLE = True
 # Live previews one staff user may ask for per minute (articles/views/markdown_editor.py).
 STANDFIRST_MARKDOWN_PREVIEW_RATE = int(env("STANDFIRST_MARKDOWN_PREVIEW_RATE", "120"))
+# Lengths over which the article checks advise shortening (articles/readiness.py): the
+# JSON-LD headline is cut at 110, and the standfirst stands in for the SEO description,
+# which is capped at 300.
+STANDFIRST_HEADLINE_ADVISED_CHARS = int(env("STANDFIRST_HEADLINE_ADVISED_CHARS", "110"))
+STANDFIRST_STANDFIRST_ADVISED_CHARS = int(env("STANDFIRST_STANDFIRST_ADVISED_CHARS", "300"))
 
 LOGIN_URL = "admin:login"
 

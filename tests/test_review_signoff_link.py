@@ -18,9 +18,15 @@ from articles.actions import GateClosed, NotAllowed, Refused
 from articles.actions import articles as article_actions
 from articles.actions import reviews as review_actions
 from articles.models import Article, AuditEntry, PreviewLink, ReviewDecision, SignOffLink
-from tests.factories import edit, make_article, make_member
+from tests.factories import edit, make_article, make_member, with_helpline
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _helpline():
+    """The helpline a sensitive story needs beside it before it is published."""
+    with_helpline()
 
 
 @pytest.fixture

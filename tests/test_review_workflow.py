@@ -35,9 +35,18 @@ from tests.factories import (
     make_section,
     make_staff,
     make_tag,
+    with_helpline,
 )
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _helpline():
+    """The helpline a sensitive story needs beside it before it is published."""
+    with_helpline()
+
+
 APPROVED, CHANGES = ReviewDecision.Outcome.APPROVED, ReviewDecision.Outcome.CHANGES
 
 

@@ -11,7 +11,8 @@ save() applies, in one place and in this order:
 4. the row and its relations (tags, bylines, inlines: the caller's `relations`);
 5. the role again, on the result: only those who may publish change the editors' fields;
 6. the trust gates (articles.gates) on every change that leaves the article public or
-   scheduled, except the verbs that take content down; and the review steps it needs
+   scheduled, except the verbs that take content down; their advice goes in the audit
+   entry of a publication (or a new scheduled time); and the review steps it needs
    (articles.reviews) when it is about to become public or scheduled;
 7. the derived data: the search vector, the old URL's redirect;
 8. a revision and the audit entries, naming the actor;
@@ -287,9 +288,11 @@ def _audit(actor, article, before, previous, verb, outcome, extra_audit):
     moved = before is not None and before["published_at"] != article.published_at
     if is_live and (not was_live or moved):
         future = article.published_at > timezone.now()
+        advice = gates.advice(article)  # what the editor was told, published all the same
         record(
             audit.Action.SCHEDULED if future else audit.Action.PUBLISHED,
             published_at=article.published_at,
+            **({"advice": advice} if advice else {}),
         )
     elif was_live and not is_live:
         record(audit.Action.UNPUBLISHED)

@@ -20,13 +20,14 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from markdownx.widgets import MarkdownxWidget
 
-from articles import fidelity, identification, images, previews, revisions, roles
+from articles import fidelity, gates, identification, images, previews, revisions, roles
 from articles.actions import EditConflict, GateClosed, Override, Refused, redaction
 from articles.actions import articles as article_actions
 from articles.actions import corrections as correction_actions
 from articles.actions import previews as preview_actions
 from articles.actions import republication as republication_actions
 from articles.actions import safeguarding as safeguarding_actions
+from articles.admin import checks as checks_admin
 from articles.admin import intake as intake_admin
 from articles.admin import notes as notes_admin
 from articles.admin import reviews as reviews_admin
@@ -109,7 +110,18 @@ OVERRIDE_HINT = (
 
 class BodyWidget(MarkdownxWidget, AdminTextareaWidget):
     """markdownx's editor and live preview without markdownx's admin stylesheet: the
-    preview is set in the readers' own (css/article-text.css, templates/markdownx/widget.html)."""
+    preview is set in the readers' own (css/article-text.css, templates/markdownx/widget.html).
+    Under the preview, the checks panel (articles.admin.checks) asks `checks_url`."""
+
+    checks_url = ""
+
+    class Media:
+        js = ["js/article-checks.js"]
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["checks_url"] = self.checks_url
+        return context
 
 
 class ArticleForm(RefusalForm, forms.ModelForm):
@@ -441,6 +453,16 @@ class ArticleAdmin(ActionAdmin):
             fieldsets.append(self.override_fieldset)
         return fieldsets
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if "body" in form.base_fields:  # a form class of its own, made for this request
+            args = [obj.pk] if obj is not None else []
+            name = "checks" if obj is not None else "add_checks"
+            form.base_fields["body"].widget.checks_url = reverse(
+                f"admin:articles_article_{name}", args=args
+            )
+        return form
+
     def get_inlines(self, request, obj):
         inlines = list(super().get_inlines(request, obj))
         return inlines + self.editorial_inlines if obj is not None else inlines
@@ -461,6 +483,8 @@ class ArticleAdmin(ActionAdmin):
             override=Override(reason) if reason else None,
             verb="edited" if change else "created",
         )
+        for advice in gates.advice(form.instance):
+            self.message_user(request, advice, messages.WARNING)
         if warning := kicker_warning(form.instance):
             self.message_user(request, warning, messages.WARNING)
 
@@ -695,6 +719,12 @@ class ArticleAdmin(ActionAdmin):
         view = self.admin_site.admin_view
         return [
             path("republish/", view(self.republish_view), name="{}_{}_republish".format(*info)),
+            path("add/checks/", view(self.checks_view), name="{}_{}_add_checks".format(*info)),
+            path(
+                "<path:object_id>/checks/",
+                view(self.checks_view),
+                name="{}_{}_checks".format(*info),
+            ),
             path(
                 "<path:object_id>/redact/",
                 view(self.redact_view),
@@ -725,6 +755,9 @@ class ArticleAdmin(ActionAdmin):
 
     def republish_view(self, request):
         return intake_admin.republish_view(self, request)
+
+    def checks_view(self, request, object_id=None):
+        return checks_admin.checks_view(self, request, object_id)
 
     def notes_view(self, request, object_id):
         return notes_admin.notes_view(self, request, object_id)

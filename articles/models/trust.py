@@ -215,6 +215,12 @@ class Correction(models.Model):
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
 
 
+class HelplineQuerySet(models.QuerySet):
+    def shown(self):
+        """The helplines a sensitive story's page lists (articles.readiness needs one)."""
+        return self.filter(active=True)
+
+
 class Helpline(models.Model):
     """A support service listed in the box beside sensitive stories."""
 
@@ -224,6 +230,8 @@ class Helpline(models.Model):
     url = HttpsURLField(blank=True)
     position = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first.")
     active = models.BooleanField(default=True)
+
+    objects = HelplineQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]

@@ -436,7 +436,7 @@ def _render_parts(request, article, banner):
         "json_ld": metadata.article_ld(article, bylines, tags, site),
         "corrections": article.corrections.all(),
         "sensitive": sensitive,
-        "helplines": Helpline.objects.filter(active=True) if sensitive else [],
+        "helplines": Helpline.objects.shown() if sensitive else [],
         "report_kinds": ProblemReport.Kind.choices,
         "report_token": report_token(article),
     }

@@ -14,7 +14,7 @@ from articles.models import Article, AuditEntry, Workflow, WorkflowStep
 from tests.browser.conftest import describe
 from tests.browser.journeys import Watch, horizontal_overflow, log_in
 from tests.browser.test_admin_article_form_browser import ours
-from tests.factories import make_article, make_member, make_section
+from tests.factories import make_article, make_member, make_section, with_helpline
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,6 +28,7 @@ def story():
     section = make_section(name="Children", slug="children", workflow=workflow)
     writer = make_member("wendy", "Writers")
     make_member("eddie", "Editors")
+    with_helpline()
     return make_article(
         headline=HEADLINE,
         standfirst="High workloads meant opportunities to intervene were missed, a review finds.",
