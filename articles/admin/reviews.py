@@ -60,11 +60,20 @@ def panel(request, article):
         "review": review,
         "digest": review.digest,
         "history": article.review_decisions.select_related("decided_by", "link")[:20],
-        "may_submit": roles.may_change(user, article, article.status) and not review.complete,
+        "may_submit": current is not None
+        and _to_send(review)
+        and roles.may_change(user, article, article.status),
         "may_decide": current is not None and reviews.may_decide(user, current.step),
         "may_send_link": current is not None and current.step.is_legal and roles.may_publish(user),
         "links": article.sign_off_links.all()[:5],
     }
+
+
+def _to_send(review):
+    """Whether sending for review says anything new: never sent, sent before an edit, or
+    sent back with changes asked for."""
+    sent = review.submitted
+    return sent is None or sent.digest != review.digest or review.current.changes_requested
 
 
 class ReviewForm(forms.Form):

@@ -80,6 +80,7 @@ def test_a_sensitive_story_goes_writer_editor_lawyer_then_public(
     page.get_by_role("button", name="Send for review").click()
     page.wait_for_selector(".messagelist .success")
     assert panel_status(page) == "In review: waiting for Editor"
+    assert page.get_by_role("button", name="Send for review").count() == 0  # sent already
     page.locator("#review").scroll_into_view_if_needed()
     screenshot(page, "review-1-writer-sent")
     assert not watch.problems, watch.problems
