@@ -20,6 +20,7 @@ from articles.models import AuditEntry
 from tests.factories import make_article, make_staff
 
 PASSWORD = "correct horse battery staple 9"  # noqa: S105 - a test account
+RECOVERY = ["abcd2345", "efgh6723"]  # a test account's recovery codes
 INDEX = "/admin/"
 REGISTER = "/admin/articles/donotidentify/"
 VERIFY = "/admin/two-factor/verify/"
@@ -46,8 +47,8 @@ def enrolled(user):
     """A confirmed authenticator and two recovery codes, as after enrolment."""
     device = TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
     codes = StaticDevice.objects.create(user=user, name="Recovery codes")
-    codes.token_set.create(token="abcd2345")
-    codes.token_set.create(token="efgh6723")
+    for recovery in RECOVERY:
+        codes.token_set.create(token=recovery)
     return device
 
 
@@ -126,7 +127,7 @@ def test_a_code_is_good_once(client, editor):
 def test_a_recovery_code_works_once(client, editor):
     login(client, "eddie")
     assert verify(client, "ABCD-2345")["Location"] == INDEX  # as printed, any case
-    assert not StaticToken.objects.filter(token="abcd2345").exists()
+    assert not StaticToken.objects.filter(token=RECOVERY[0]).exists()
     other = Client()
     login(other, "eddie")
     assert verify(other, "abcd2345").status_code == 200
