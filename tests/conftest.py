@@ -56,15 +56,12 @@ def _force_login_passes_the_second_factor():
     original = ClientMixin.force_login
 
     def force_login(self, user, backend=None):
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
         from articles import twofactor
+        from tests.factories import enrolled_authenticator
 
         original(self, user, backend)
         if twofactor.asks_for(user):
-            device = twofactor.authenticator(user) or TOTPDevice.objects.create(
-                user=user, name="Test authenticator"
-            )
+            device = enrolled_authenticator(user)
             session = self.session
             session[DEVICE_ID_SESSION_KEY] = device.persistent_id
             session.save()

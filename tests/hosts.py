@@ -240,10 +240,15 @@ class Topology:
             """
             from django.core.management import call_command
             call_command("migrate", verbosity=0)
-            from tests.factories import make_article, make_staff
+            from django.urls import reverse
+            from tests.factories import (
+                enrolled_authenticator, make_article, make_staff, totp_code)
             article = make_article(headline="Headline Aardvark", slug="river-report")
-            client = Client()
-            client.force_login(make_staff("editor"))
+            device = enrolled_authenticator(make_staff("editor"))
+            client = Client()  # the password, then the real code of the editor's app
+            client.post(reverse("admin:login"), {"username": "editor", "password": "x"})
+            verified = client.post(reverse("admin:two_factor_verify"), {"code": totp_code(device)})
+            assert verified.status_code == 302, verified.content
             print(json.dumps({"id": article.pk, "path": article.get_absolute_url(),
                               "session": client.cookies["sessionid"].value}))
             """,
