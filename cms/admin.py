@@ -76,12 +76,12 @@ class NewsroomAdminSite(admin.AdminSite):
         return super().has_permission(request) and not twofactor.pending(request.user)
 
     def admin_view(self, view, cacheable=False):
-        """Every admin page sends a user who owes the second factor to its step; logging
-        out still works."""
+        """Every admin page that has_permission refuses to a user who owes the second factor
+        sends them to its step (not to the password form again); logging out still works."""
         inner = super().admin_view(view, cacheable)
 
         def guarded(request, *args, **kwargs):
-            if twofactor.pending(request.user):
+            if not self.has_permission(request) and twofactor.pending(request.user):
                 if request.path == reverse("admin:logout", current_app=self.name):
                     return self.logout(request)
                 return self._second_factor(request, request.get_full_path())

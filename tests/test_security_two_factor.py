@@ -16,6 +16,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles import twofactor
 from articles.models import AuditEntry
 from tests.factories import make_article, make_staff
 
@@ -103,6 +104,12 @@ def test_a_password_then_a_real_totp_code_reaches_the_admin(client, editor):
     assert client.get(REGISTER).status_code == 200
 
 
+def test_the_code_step_is_behind_a_user_who_has_passed_it(client, editor):
+    login(client, "eddie")
+    verify(client, code(editor.device))
+    assert client.get(f"{VERIFY}?next={REGISTER}")["Location"] == REGISTER
+
+
 def test_a_wrong_code_is_refused_with_a_clear_message(client, editor):
     login(client, "eddie")
     response = verify(client, wrong(editor.device))
@@ -178,6 +185,37 @@ def test_a_writer_is_not_asked(client):
     response = login(client, "wendy")
     assert response["Location"] == INDEX
     assert client.get(INDEX).status_code == 200
+
+
+@pytest.mark.parametrize("group", ["Legal", "Editors"])  # the register; publishing
+def test_whoever_may_open_the_register_or_publish_is_asked(client, group):
+    member("lee", group)
+    assert login(client, "lee")["Location"].startswith(ENROL)
+    assert client.get(INDEX)["Location"].startswith(ENROL)
+
+
+def test_whoever_may_publish_is_asked_whatever_their_groups(client):
+    from django.contrib.auth.models import Permission
+
+    user = member("pat", "Writers")
+    user.user_permissions.add(Permission.objects.get(codename="publish_article"))
+    assert login(client, "pat")["Location"].startswith(ENROL)
+
+
+def test_passing_the_second_factor_gives_the_session_a_new_key(client, editor):
+    login(client, "eddie")
+    before = client.session.session_key
+    verify(client, code(editor.device))
+    assert client.session.session_key != before
+
+
+def test_a_superuser_is_asked(client):
+    chief = make_staff("chief")
+    chief.set_password(PASSWORD)
+    chief.save()
+    device = enrolled(chief)
+    assert login(client, "chief")["Location"].startswith(VERIFY)
+    assert verify(client, code(device))["Location"] == INDEX
 
 
 def test_a_writer_who_chose_two_factor_is_asked_for_it(client):
@@ -311,6 +349,16 @@ def test_replacing_the_authenticator_needs_a_fresh_code(client, editor):
     assert response["Location"] == OWN_PAGE  # recovery codes kept: none shown
     assert list(TOTPDevice.objects.filter(user=editor)) == [new]
     assert StaticToken.objects.filter(device__user=editor).count() == 2
+
+
+def test_the_fresh_code_allows_a_new_app_for_fifteen_minutes(client, editor):
+    login(client, "eddie")
+    verify(client, code(editor.device))
+    client.post("/admin/two-factor/replace/", {"code": code(editor.device, 1)})
+    session = client.session
+    session[twofactor.REPLACING] -= 15 * 60 + 1
+    session.save()
+    assert client.get(ENROL)["Location"] == OWN_PAGE
 
 
 def test_a_superuser_resets_another_users_two_factor_login(client, admin_client, editor):
