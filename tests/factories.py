@@ -98,6 +98,23 @@ def enrolled_authenticator(user):
     return device or TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
 
 
+def log_in(client, user):
+    """Log a factory user (password "x") in through the admin's forms, as a browser does:
+    the password, then the real code of their authenticator app if they are asked for one.
+    For tests whose server runs in another process, where conftest's force_login is not."""
+    from django.urls import reverse
+
+    from articles import twofactor
+
+    response = client.post(reverse("admin:login"), {"username": user.username, "password": "x"})
+    assert response.status_code == 302, response.content
+    if twofactor.asks_for(user):
+        code = totp_code(enrolled_authenticator(user))
+        response = client.post(reverse("admin:two_factor_verify"), {"code": code})
+        assert response.status_code == 302, response.content
+    return client
+
+
 def make_comment(article, **overrides):
     """An approved comment from a minute ago unless overridden."""
     from articles.models import Comment

@@ -240,16 +240,10 @@ class Topology:
             """
             from django.core.management import call_command
             call_command("migrate", verbosity=0)
-            from django.urls import reverse
-            from tests.factories import (
-                enrolled_authenticator, make_article, make_staff, totp_code)
+            from tests.factories import log_in, make_article, make_staff
             article = make_article(headline="Headline Aardvark", slug="river-report")
-            device = enrolled_authenticator(make_staff("editor"))
             # The password, then the real code of the editor's app (a host the hosts allow).
-            client = Client(HTTP_HOST="127.0.0.1")
-            client.post(reverse("admin:login"), {"username": "editor", "password": "x"})
-            verified = client.post(reverse("admin:two_factor_verify"), {"code": totp_code(device)})
-            assert verified.status_code == 302, verified.content
+            client = log_in(Client(HTTP_HOST="127.0.0.1"), make_staff("editor"))
             print(json.dumps({"id": article.pk, "path": article.get_absolute_url(),
                               "session": client.cookies["sessionid"].value}))
             """,
