@@ -137,6 +137,13 @@ def may_publish(actor):
     return actor.has_perm(PUBLISH)
 
 
+def needs_second_factor(user):
+    """Must this user pass a second factor (articles.twofactor) before the newsroom opens?
+    Whoever may publish or open the do-not-identify register (superusers hold every
+    permission)."""
+    return user.has_perm(PUBLISH) or user.has_perm(VIEW_REGISTER)
+
+
 def own_articles(actor):
     """A filter for the articles an actor created or carries a byline on."""
     if getattr(actor, "pk", None) is None:

@@ -6,12 +6,18 @@ working. A model missing from JOBS still appears, under "Other"; tests/test_admi
 fails while that group exists, so a new model gets a job before it ships.
 """
 
+from functools import update_wrapper
+
 from django.contrib import admin
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.text import slugify
 
+from articles import twofactor
 from articles.desk import DESK
 from articles.models import SiteSettings
+from articles.views import twofactor as steps
 
 JOBS = {
     "Newsroom": [
@@ -46,6 +52,8 @@ JOBS = {
         "auth.user",
         "auth.group",
         "axes.accessattempt",
+        "otp_totp.totpdevice",
+        "otp_static.staticdevice",
     ],
     "Records": [
         "articles.auditentry",
@@ -59,8 +67,56 @@ UNGROUPED = "Other"
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    """Also the door of the second factor: a staff user who owes it (articles.twofactor)
+    opens nothing here but its steps, which the password form leads to."""
+
     index_template = "admin/desk.html"
     index_title = "Editor's desk"
+
+    def has_permission(self, request):
+        return super().has_permission(request) and not twofactor.pending(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        """Every admin page that has_permission refuses to a user who owes the second factor
+        sends them to its step (not to the password form again); logging out still works."""
+        inner = super().admin_view(view, cacheable)
+
+        def guarded(request, *args, **kwargs):
+            if not self.has_permission(request) and twofactor.pending(request.user):
+                if request.path == reverse("admin:logout", current_app=self.name):
+                    return self.logout(request)
+                return self._second_factor(request, request.get_full_path())
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(guarded, inner)
+
+    def _second_factor(self, request, next_path):
+        response = HttpResponseRedirect(steps.step_url(request.user, next_path))
+        add_never_cache_headers(response)
+        return response
+
+    def login(self, request, extra_context=None):
+        """The password form, step one; a user it lets in who owes the second factor is
+        led on to it, with the page they asked for."""
+        if twofactor.pending(request.user):
+            next_path = steps.own_path(request.GET.get("next"), reverse("admin:index"))
+            return self._second_factor(request, next_path)
+        response = super().login(request, extra_context)
+        if request.method == "POST" and twofactor.pending(request.user):
+            next_path = steps.own_path(response.get("Location"), reverse("admin:index"))
+            return self._second_factor(request, next_path)
+        return response
+
+    def get_urls(self):
+        # Outside admin_view: a user who owes the second factor must reach them.
+        return [
+            path("two-factor/", steps.devices, name="two_factor"),
+            path("two-factor/verify/", steps.verify, name="two_factor_verify"),
+            path("two-factor/enrol/", steps.enrol, name="two_factor_enrol"),
+            path("two-factor/recovery-codes/", steps.recovery_codes, name="two_factor_codes"),
+            path("two-factor/replace/", steps.replace, name="two_factor_replace"),
+            *super().get_urls(),
+        ]
 
     def each_context(self, request):
         name = SiteSettings.load().publication_name

@@ -97,6 +97,11 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "markdownx",
     "axes",
+    # Two-factor login for staff (articles/twofactor.py): authenticator apps (TOTP) and
+    # single-use recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     # Background work (articles/tasks.py): Django's tasks framework (the django-tasks
     # backport until Django 6) storing its queue in our own database. Before "articles",
     # so its permissions exist when the roles are granted after migrate.
@@ -114,6 +119,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): has this session passed the second factor?
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # CSP (django-csp) and Permissions-Policy; inside any page cache, so cached pages carry them.
@@ -427,6 +434,8 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 STANDFIRST_LOGIN_IP_FAILURE_LIMIT = int(env("STANDFIRST_LOGIN_IP_FAILURE_LIMIT", "20"))
 STANDFIRST_LOGIN_BACKOFF_SECONDS = float(env("STANDFIRST_LOGIN_BACKOFF_SECONDS", "1"))
 STANDFIRST_LOGIN_BACKOFF_MAX_SECONDS = float(env("STANDFIRST_LOGIN_BACKOFF_MAX_SECONDS", "900"))
+# What axes stores of a failed login's form leaves out the second factor's code too.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
 AXES_LOCKOUT_TEMPLATE = "security/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "articles.client_ip.client_ip"
@@ -445,6 +454,16 @@ for _proxy in TRUSTED_PROXIES:
         raise ImproperlyConfigured(
             f"DJANGO_TRUSTED_PROXIES: {_proxy!r} is not an address or network"
         ) from None
+
+# Two-factor login (articles/twofactor.py): required of everyone who may publish or open the
+# do-not-identify register, and of superusers (articles.roles.needs_second_factor). After a
+# wrong code a device waits 1, 2, 4 ... s before it tries the next (django-otp's throttling),
+# and the wrong code counts as a failed login for the lockout above. The authenticator app
+# names the account "<issuer>:<user name>". The admin never shows a device's secret.
+OTP_TOTP_ISSUER = "Standfirst"
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Standfirst's own knobs.
 STANDFIRST_RELATED_COUNT = int(env("STANDFIRST_RELATED_COUNT", "4"))

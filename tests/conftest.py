@@ -44,6 +44,33 @@ def _no_replica_reads():
         yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _force_login_passes_the_second_factor():
+    """The one place the tests step round two-factor login: a session that Client.force_login
+    makes (pytest-django's admin_client too) has passed the second factor, with a confirmed
+    authenticator made for a user who owes one. Enforcement stays real everywhere else;
+    tests/test_security_two_factor.py logs in with a password and a real TOTP code."""
+    from django.test.client import ClientMixin
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    original = ClientMixin.force_login
+
+    def force_login(self, user, backend=None):
+        from articles import twofactor
+        from tests.factories import enrolled_authenticator
+
+        original(self, user, backend)
+        if twofactor.asks_for(user):
+            device = enrolled_authenticator(user)
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    ClientMixin.force_login = force_login
+    yield
+    ClientMixin.force_login = original
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """Each test starts with an empty cache, so cached pages never leak between tests."""

@@ -5,6 +5,7 @@ factory article has its revision, audit entries and search vector like any other
 """
 
 import itertools
+import time
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
@@ -110,6 +111,44 @@ def edit(article, actor=SYSTEM, relations=None, **changes):
 def make_staff(username="staffer", *, superuser=True, **overrides):
     fields = {"is_staff": True, "is_superuser": superuser} | overrides
     return get_user_model().objects.create_user(username, f"{username}@example.org", "x", **fields)
+
+
+def totp_code(device):
+    """The code the user's authenticator app shows, computed from the device's key as the
+    app does (django_otp.oath.totp); a step ahead once this step's code has been used."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:  # used already: the next step's code (within tolerance)
+        totp.time += device.step * (device.last_t + 1 - totp.t())
+    return f"{totp.token():0{device.digits}d}"
+
+
+def enrolled_authenticator(user):
+    """The user's confirmed authenticator app, as after enrolment (made if missing)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return device or TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+
+
+def log_in(client, user):
+    """Log a factory user (password "x") in through the admin's forms, as a browser does:
+    the password, then the real code of their authenticator app if they are asked for one.
+    For tests whose server runs in another process, where conftest's force_login is not."""
+    from django.urls import reverse
+
+    from articles import twofactor
+
+    response = client.post(reverse("admin:login"), {"username": user.username, "password": "x"})
+    assert response.status_code == 302, response.content
+    if twofactor.asks_for(user):
+        code = totp_code(enrolled_authenticator(user))
+        response = client.post(reverse("admin:two_factor_verify"), {"code": code})
+        assert response.status_code == 302, response.content
+    return client
 
 
 def make_comment(article, **overrides):

@@ -252,11 +252,12 @@ def test_the_desk_costs_the_same_queries_however_many_rows_wait(desk, django_ass
         client.get(url)
 
 
-# Session, user and the user's permissions (4); one count per desk item (7); the
+# Session, user, the authenticator that verified the session (django-otp) and the user's
+# permissions (5); one count per desk item (7); the
 # do-not-identify scan (7: the articles with unsigned entries, their tags, callouts,
 # corrections, approved comments and unsigned entries, the site-wide callouts); "may add
 # site settings?" for the index's app list and the sidebar's (2); "recent actions" (1).
-QUERIES = 24
+QUERIES = 25
 
 
 def test_the_desks_scan_of_many_articles_finds_what_each_articles_scan_finds(desk):

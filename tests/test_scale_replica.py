@@ -63,10 +63,9 @@ def seeded(pair):
         """
         from django.core.management import call_command
         call_command("migrate", verbosity=0)
-        from tests.factories import make_article, make_staff
+        from tests.factories import log_in, make_article, make_staff
         article = make_article(headline="Headline Aardvark")
-        client = Client()
-        client.force_login(make_staff("editor"))
+        client = log_in(Client(), make_staff("editor"))  # the password, then a real code
         session = client.cookies["sessionid"].value
         print(json.dumps([article.pk, article.get_absolute_url(), session]))
         """,

@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.formats import date_format
 from django.views.generic import TemplateView
 
-from articles import fragments, metadata, surrogate
+from articles import fragments, metadata, surrogate, twofactor
 from articles.comments import comment_context, with_comment_counts
 from articles.models import (
     Article,
@@ -314,12 +314,13 @@ class SearchView(PublicListView):
 
 
 def _can_preview(request):
-    """Staff who may edit. Without a session cookie the session is never touched, so an
-    anonymous response does not vary on Cookie."""
+    """Staff who may edit, past the second factor if they owe it. Without a session cookie
+    the session is never touched, so an anonymous response does not vary on Cookie."""
     if settings.SESSION_COOKIE_NAME not in request.COOKIES:
         return False
     user = request.user
-    return user.is_active and user.is_staff and user.has_perm("articles.change_article")
+    editor = user.is_active and user.is_staff and user.has_perm("articles.change_article")
+    return editor and not twofactor.pending(user)
 
 
 def _old_path_redirect(request):

@@ -4,6 +4,10 @@ console errors and failed requests."""
 import time
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+
+from articles import twofactor
+from tests.factories import enrolled_authenticator, totp_code
 
 
 def admin_url(path=""):
@@ -11,11 +15,17 @@ def admin_url(path=""):
 
 
 def log_in(page, username):
-    """Sign in through the real admin login form, as an editor does (factories' password)."""
+    """Sign in through the real admin login form, as an editor does (factories' password),
+    then, for a user asked for a second factor, the real code of their authenticator app."""
+    user = get_user_model().objects.get(username=username)
+    device = enrolled_authenticator(user) if twofactor.asks_for(user) else None
     page.goto(admin_url("login/"))
     page.fill("#id_username", username)
     page.fill("#id_password", "x")
     page.click("input[type=submit]")
+    if device is not None:
+        page.fill("#id_code", totp_code(device))
+        page.click("#two-factor-form input[type=submit]")
     page.wait_for_selector("#user-tools")
 
 

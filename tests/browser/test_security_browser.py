@@ -2,36 +2,21 @@
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import SESSION_KEY
-from django.contrib.sessions.backends.db import SessionStore
 
+from tests.browser.journeys import log_in
 from tests.factories import make_article, make_staff
-
-
-def staff_session_cookie(live_server):
-    user = make_staff("browser-editor")
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.save()
-    return {
-        "name": settings.SESSION_COOKIE_NAME,
-        "value": session.session_key,
-        "url": live_server.url,
-    }
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_markdownx_live_preview_runs_with_no_csp_violation(browser, live_server):
     article = make_article(body="Start.")
-    cookie = staff_session_cookie(live_server)
+    make_staff("browser-editor")
     change_url = f"{live_server.url}/{settings.ADMIN_PATH}articles/article/{article.pk}/change/"
     public_url = live_server.url + article.get_absolute_url()
-    context = browser.new_context()
-    context.add_cookies([cookie])
+    context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
+    log_in(page, "browser-editor")  # the password, then the real code of the editor's app
     console = []
     page.on("console", lambda message: console.append(message.text))
     page.add_init_script(

@@ -33,3 +33,7 @@ class Command(BaseCommand):
         user.save()
         login = settings.SITE_URL + reverse("admin:login")
         self.stdout.write(f"Local editor login: {login}  user: {USERNAME}  password: {password}")
+        self.stdout.write(
+            "Two-factor login is on for editors: the first login shows a QR code to scan with "
+            "an authenticator app, then asks for its code."
+        )
