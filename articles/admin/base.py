@@ -4,7 +4,8 @@ refusal comes back to the editor, never as a server error.
 On a change form, a refused save (a trust gate, an edit conflict, a bad request) is
 rolled back, and the form is shown again with the editor's input and the reasons at the
 top of the page. A refusal of the actor's role is a 403. On a list, each refusal is a
-message naming the object and the reason.
+message naming the object and the reason; so is a refusal of a side panel's button on the
+article page (notes, review: panel_answer).
 """
 
 from django.contrib import admin, messages
@@ -16,6 +17,22 @@ from articles.actions import NotAllowed, Refused
 from articles.actions import filing as filing_actions
 
 _REFUSAL = "_standfirst_refusal"
+
+
+def panel_answer(model_admin, request, back, act):
+    """Run a panel button's action, act(), which returns what was done; back to `back`
+    with it, or with the refusal (nothing was changed). A refused role is a 403."""
+    try:
+        done = act()
+    except NotAllowed as refused:
+        raise PermissionDenied(str(refused)) from refused
+    except Refused as refused:
+        model_admin.message_user(
+            request, f"Nothing was changed. {' '.join(refused.messages)}", messages.ERROR
+        )
+    else:
+        model_admin.message_user(request, done, messages.SUCCESS)
+    return HttpResponseRedirect(back)
 
 
 class RefusalForm:

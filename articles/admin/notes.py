@@ -11,16 +11,14 @@ import re
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from articles import mentions
-from articles.actions import NotAllowed, Refused
 from articles.actions import notes as note_actions
-from articles.admin.base import OneChoiceFilter
+from articles.admin.base import OneChoiceFilter, panel_answer
 from articles.models import Note
 from articles.models.notes import paragraphs_of, quote_of
 
@@ -89,25 +87,17 @@ def notes_view(model_admin, request, object_id):
         model_admin.message_user(request, f"Nothing was changed: {problem}.", messages.ERROR)
         return HttpResponseRedirect(back)
     match = _DO.match(form.cleaned_data["do"])
+    return panel_answer(model_admin, request, back, lambda: _do(request, article, form, match))
+
+
+def _do(request, article, form, match):
     verb = match["verb"] or "add"
-    try:
-        if verb == "add":
-            note_actions.add(
-                request.user, article, form.cleaned_data["body"], form.cleaned_data["paragraph"]
-            )
-            done = "Note added."
-        else:
-            note = get_object_or_404(Note, pk=match["note"], article=article)
-            done = _act(request, verb, note)
-    except NotAllowed as refused:
-        raise PermissionDenied(str(refused)) from refused
-    except Refused as refused:
-        model_admin.message_user(
-            request, f"Nothing was changed. {' '.join(refused.messages)}", messages.ERROR
-        )
-        return HttpResponseRedirect(back)
-    model_admin.message_user(request, done, messages.SUCCESS)
-    return HttpResponseRedirect(back)
+    if verb == "add":
+        data = form.cleaned_data
+        note_actions.add(request.user, article, data["body"], data["paragraph"])
+        return "Note added."
+    note = get_object_or_404(Note, pk=match["note"], article=article)
+    return _act(request, verb, note)
 
 
 def _act(request, verb, note):

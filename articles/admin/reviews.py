@@ -8,15 +8,13 @@ without the article's fields. Every write is an action (articles.actions.reviews
 
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 
 from articles import reviews, roles
-from articles.actions import NotAllowed, Refused
 from articles.actions import filing as filing_actions
 from articles.actions import reviews as review_actions
-from articles.admin.base import ActionAdmin, LabelledTabularInline
+from articles.admin.base import ActionAdmin, LabelledTabularInline, panel_answer
 from articles.models import ReviewDecision, Workflow, WorkflowStep
 
 FORM_ID = "review-form"
@@ -98,33 +96,27 @@ def review_view(model_admin, request, object_id):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
-        model_admin.message_user(request, f"Nothing was recorded: {problems}.", messages.ERROR)
+        model_admin.message_user(request, f"Nothing was changed: {problems}.", messages.ERROR)
         return HttpResponseRedirect(back)
-    data = form.cleaned_data
-    try:
-        if data["do"] == "submit":
-            review_actions.submit(request.user, article, data["comment"])
-            done = "Sent for review."
-        elif data["do"] == "link":
-            link = review_actions.send_sign_off_link(
-                request.user, article, name=data["name"], email=data["email"], days=data["days"]
-            )
-            done = f"Sign-off link emailed to {link.recipient_email}; it works once."
-        else:
-            outcome = Outcome.APPROVED if data["do"] == "approve" else Outcome.CHANGES
-            review_actions.decide(
-                request.user, article, data["step"], outcome, data["comment"], data["digest"]
-            )
-            done = f"{data['step']}: {outcome.label.lower()}."
-    except NotAllowed as refused:
-        raise PermissionDenied(str(refused)) from refused
-    except Refused as refused:
-        model_admin.message_user(
-            request, f"Nothing was recorded. {' '.join(refused.messages)}", messages.ERROR
+    return panel_answer(
+        model_admin, request, back, lambda: _do(request, article, form.cleaned_data)
+    )
+
+
+def _do(request, article, data):
+    if data["do"] == "submit":
+        review_actions.submit(request.user, article, data["comment"])
+        return "Sent for review."
+    if data["do"] == "link":
+        link = review_actions.send_sign_off_link(
+            request.user, article, name=data["name"], email=data["email"], days=data["days"]
         )
-        return HttpResponseRedirect(back)
-    model_admin.message_user(request, done, messages.SUCCESS)
-    return HttpResponseRedirect(back)
+        return f"Sign-off link emailed to {link.recipient_email}; it works once."
+    outcome = Outcome.APPROVED if data["do"] == "approve" else Outcome.CHANGES
+    review_actions.decide(
+        request.user, article, data["step"], outcome, data["comment"], data["digest"]
+    )
+    return f"{data['step']}: {outcome.label.lower()}."
 
 
 class WorkflowStepInline(LabelledTabularInline):

@@ -29,6 +29,18 @@ def log_in(page, username):
     page.wait_for_selector("#user-tools")
 
 
+def at_width(browser, live_server, width, height=900):
+    """A fresh context (its own cookies) and page `width` px wide on the live server, its
+    screenshots named by the width. The caller closes the context."""
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=live_server.url
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.viewport_name = str(width)
+    return context, page
+
+
 def wait_until(check, *, seconds=30, every=0.5):
     """Poll check() until it is true or the bounded wait runs out; return its last value."""
     deadline = time.monotonic() + seconds

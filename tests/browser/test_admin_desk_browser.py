@@ -17,7 +17,7 @@ from articles.models import (
     SourceAlert,
 )
 from tests.browser.conftest import describe
-from tests.browser.journeys import Watch, horizontal_overflow, log_in
+from tests.browser.journeys import Watch, at_width, horizontal_overflow, log_in
 from tests.factories import make_article, make_comment, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -50,12 +50,7 @@ def newsroom():
 def test_the_desk_at_1280_390_and_320_px(browser, live_server, newsroom, axe, screenshot):
     seen = {}
     for width in WIDTHS:
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, base_url=live_server.url
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.viewport_name = str(width)
+        context, page = at_width(browser, live_server, width)
         watch = Watch(page)
         log_in(page, "eddie")  # lands on the index: the desk
         desk = page.locator(".desk")

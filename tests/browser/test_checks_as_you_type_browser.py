@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, DoNotIdentify
-from tests.browser.journeys import Watch, horizontal_overflow, log_in
+from tests.browser.journeys import Watch, at_width, horizontal_overflow, log_in
 from tests.factories import make_article, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -35,12 +35,7 @@ def story():
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_typing_updates_the_checks_panel(browser, live_server, story, screenshot, width):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.viewport_name = str(width)
+    context, page = at_width(browser, live_server, width)
     watch = Watch(page)
     log_in(page, "eddie")
     page.goto(reverse("admin:articles_article_change", args=[story.pk]))

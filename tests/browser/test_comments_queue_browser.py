@@ -7,7 +7,7 @@ import pytest
 
 from articles.models import Comment
 from tests.browser.conftest import describe
-from tests.browser.journeys import Watch, admin_url, horizontal_overflow, log_in
+from tests.browser.journeys import Watch, admin_url, at_width, horizontal_overflow, log_in
 from tests.factories import make_article, make_comment, make_member
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,12 +47,7 @@ def _focused_value(page):
 def test_keyboard_moderation_at_1280_and_390_px(browser, live_server, queue, axe, screenshot):
     seen = {}
     for width in WIDTHS:
-        context = browser.new_context(
-            viewport={"width": width, "height": 900}, base_url=live_server.url
-        )
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        page.viewport_name = str(width)
+        context, page = at_width(browser, live_server, width)
         watch = Watch(page)
         log_in(page, "mod")
         page.goto(QUEUE)

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from articles.models import Article, AuditEntry, Workflow, WorkflowStep
 from tests.browser.conftest import describe
-from tests.browser.journeys import Watch, horizontal_overflow, log_in
+from tests.browser.journeys import Watch, at_width, horizontal_overflow, log_in
 from tests.browser.test_admin_article_form_browser import ours
 from tests.factories import make_article, make_member, make_section, with_helpline
 
@@ -43,12 +43,7 @@ def story():
 
 
 def session(browser, live_server, width, username=None):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.viewport_name = str(width)
+    context, page = at_width(browser, live_server, width)
     if username:
         log_in(page, username)
     return context, page

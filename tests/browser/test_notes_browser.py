@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from articles.models import Article, Note
 from tests.browser.conftest import describe
-from tests.browser.journeys import Watch, horizontal_overflow, log_in
+from tests.browser.journeys import Watch, at_width, horizontal_overflow, log_in
 from tests.browser.test_admin_article_form_browser import ours
 from tests.factories import make_article, make_member
 
@@ -32,12 +32,7 @@ def draft():
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_notes_in_the_article_form(browser, live_server, draft, axe, screenshot, width):
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.viewport_name = str(width)
+    context, page = at_width(browser, live_server, width)
     watch = Watch(page)
     change = reverse("admin:articles_article_change", args=[draft.pk])
 

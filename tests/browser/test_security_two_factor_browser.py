@@ -10,7 +10,7 @@ import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.browser.conftest import SCREENSHOTS, describe
-from tests.browser.journeys import Watch, admin_url, horizontal_overflow
+from tests.browser.journeys import Watch, admin_url, at_width, horizontal_overflow
 from tests.factories import make_member, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -42,12 +42,7 @@ def password(page):
 @pytest.mark.parametrize("width", [390, 1280])
 def test_an_editor_enrols_with_the_qr_page_and_a_real_code(browser, live_server, axe, width):
     make_member("nadia", "Editors")
-    context = browser.new_context(
-        viewport={"width": width, "height": 900}, base_url=live_server.url
-    )
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    page.viewport_name = str(width)
+    context, page = at_width(browser, live_server, width)
     watch = Watch(page)
 
     password(page)
