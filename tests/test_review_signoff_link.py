@@ -82,6 +82,7 @@ def test_the_lawyer_approves_by_link_once_and_the_editor_publishes(
     assert "no-store" in page["Cache-Control"] and "private" in page["Cache-Control"]
     assert '<meta name="robots" content="noindex' in html
     assert 'id="comments"' not in html
+    assert "Report an error" not in html  # readers report what is public; this is not
 
     with django_capture_on_commit_callbacks(execute=True):
         done = decide(client, path, "approved", "Cleared for publication.")
