@@ -261,3 +261,35 @@ def test_the_panel_emails_the_link(editor, story):
     assert response.status_code == 302
     assert mail.outbox[0].to == ["sam@law.example"]
     assert SignOffLink.objects.get().expires_at > timezone.now() + timedelta(days=2)
+
+
+def test_an_editor_revokes_a_link_sent_to_the_wrong_address(editor, story, client):
+    link = send(editor, story, email="wrong@elsewhere.example")
+    path = emailed_path()
+    admin = Client()
+    admin.force_login(editor)
+    page = admin.get(reverse("admin:articles_article_change", args=[story.pk])).content.decode()
+    assert f'value="revoke:{link.pk}"' in page
+    review = reverse("admin:articles_article_review", args=[story.pk])
+    writer = Client()
+    writer.force_login(make_member("wendy", "Writers"))
+    assert writer.post(review, {"review-do": f"revoke:{link.pk}"}).status_code == 404  # not theirs
+    response = admin.post(review, {"review-do": f"revoke:{link.pk}"})
+    assert response.status_code == 302
+    assert SignOffLink.objects.get().revoked
+    assert AuditEntry.objects.filter(action="sign_off_link_revoked", actor=editor).exists()
+    assert client.get(path).status_code == 410
+    assert client.post(path, {"outcome": "approved", "digest": "0" * 64}).status_code == 410
+    assert not ReviewDecision.objects.exists()
+    again = admin.post(review, {"review-do": f"revoke:{link.pk}"})  # nothing left to revoke
+    assert (
+        again.status_code == 302
+        and AuditEntry.objects.filter(action="sign_off_link_revoked").count() == 1
+    )
+
+
+def test_only_editors_revoke(editor, story):
+    link = send(editor, story)
+    with pytest.raises(NotAllowed):
+        review_actions.revoke_sign_off_link(make_member("lex", "Legal"), link)
+    assert not SignOffLink.objects.get().revoked

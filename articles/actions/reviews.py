@@ -1,5 +1,6 @@
 """Review before publishing: send an article for review, approve a step or ask for
-changes, send a lawyer a sign-off link, and take the lawyer's decision from it.
+changes, send a lawyer a sign-off link (or revoke it), and take the lawyer's decision
+from it.
 
 Private to the newsroom (no change event: nothing public changes until an editor
 publishes, and publishing asks articles.reviews.outstanding()). Every decision is audited
@@ -193,6 +194,22 @@ def send_sign_off_link(actor, article, *, name, email, days=None):
             )
         except Exception as exc:
             raise Refused(f"The email could not be sent ({exc}): no link was made.") from exc
+    return link
+
+
+def revoke_sign_off_link(actor, link):
+    """Stop a link working before it is used (sent to the wrong address, say)."""
+    require(actor, roles.PUBLISH, message="Only editors may revoke a sign-off link.")
+    with transaction.atomic():
+        if not SignOffLink.objects.usable().filter(pk=link.pk).update(revoked=True):
+            raise Refused("This link has been used, has expired or was revoked already.")
+        audit.record(
+            audit.Action.SIGN_OFF_LINK_REVOKED,
+            article=link.article,
+            actor=actor,
+            link=link.pk,
+            reviewer=link.recipient_name,
+        )
     return link
 
 

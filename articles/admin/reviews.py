@@ -6,18 +6,23 @@ to a separate form outside the article's, so a decision is posted without script
 without the article's fields. Every write is an action (articles.actions.reviews).
 """
 
+import re
+
 from django import forms
 from django.contrib import admin, messages
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 
 from articles import reviews, roles
 from articles.actions import filing as filing_actions
 from articles.actions import reviews as review_actions
 from articles.admin.base import ActionAdmin, LabelledTabularInline, panel_answer
-from articles.models import ReviewDecision, Workflow, WorkflowStep
+from articles.models import ReviewDecision, SignOffLink, Workflow, WorkflowStep
 
 FORM_ID = "review-form"
+# What a button asks: a verb, or "revoke:" and the link it is for.
+_DO = re.compile(r"^(?:submit|approve|changes|link|revoke:\d{1,18})$")
 Outcome = ReviewDecision.Outcome
 
 
@@ -64,6 +69,7 @@ def panel(request, article):
         "may_decide": current is not None and reviews.may_decide(user, current.step),
         "may_send_link": current is not None and current.step.is_legal and roles.may_publish(user),
         "links": article.sign_off_links.all()[:5],
+        "may_revoke": roles.may_publish(user),
     }
 
 
@@ -75,7 +81,7 @@ def _to_send(review):
 
 
 class ReviewForm(forms.Form):
-    do = forms.ChoiceField(choices=[(v, v) for v in ("submit", "approve", "changes", "link")])
+    do = forms.RegexField(_DO)
     step = forms.CharField(required=False, max_length=60)
     comment = forms.CharField(required=False, max_length=review_actions.COMMENT_LIMIT)
     digest = forms.CharField(required=False, max_length=64)
@@ -112,6 +118,10 @@ def _do(request, article, data):
             request.user, article, name=data["name"], email=data["email"], days=data["days"]
         )
         return f"Sign-off link emailed to {link.recipient_email}; it works once."
+    if data["do"].startswith("revoke:"):
+        link = get_object_or_404(SignOffLink, pk=data["do"].split(":")[1], article=article)
+        review_actions.revoke_sign_off_link(request.user, link)
+        return f"The link for {link.recipient_name} no longer works."
     outcome = Outcome.APPROVED if data["do"] == "approve" else Outcome.CHANGES
     review_actions.decide(
         request.user, article, data["step"], outcome, data["comment"], data["digest"]

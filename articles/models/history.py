@@ -81,6 +81,7 @@ class AuditEntry(models.Model):
         REVIEW_APPROVED = "review_approved", "Review step approved"
         REVIEW_CHANGES_REQUESTED = "review_changes", "Review: changes requested"
         SIGN_OFF_LINK_SENT = "sign_off_link_sent", "Sign-off link sent"
+        SIGN_OFF_LINK_REVOKED = "sign_off_link_revoked", "Sign-off link revoked"
 
     article = models.ForeignKey(
         "articles.Article",
