@@ -293,3 +293,30 @@ def test_only_editors_revoke(editor, story):
     with pytest.raises(NotAllowed):
         review_actions.revoke_sign_off_link(make_member("lex", "Legal"), link)
     assert not SignOffLink.objects.get().revoked
+
+
+def test_the_decision_needs_csrf_and_bad_input_changes_nothing(editor, story):
+    send(editor, story)
+    path = emailed_path()
+    guarded = Client(enforce_csrf_checks=True)
+    assert guarded.get(path).status_code == 200
+    assert guarded.post(path, {"outcome": "approved", "digest": "0" * 64}).status_code == 403
+    client = Client()
+    for data in ({"outcome": "maybe"}, {"outcome": "approved"}, {"comment": "x" * 5000}):
+        response = client.post(path, data)
+        assert response.status_code == 200  # the page again, with the reason
+        assert 'role="alert"' in response.content.decode()
+    assert not ReviewDecision.objects.exists() and SignOffLink.objects.get().used_at is None
+
+
+def test_a_writer_does_not_get_the_panels_list_of_links(editor):
+    writer = make_member("wendy", "Writers")
+    own = make_article(
+        status=Article.Status.DRAFT, published_at=None, sensitive=True, created_by=writer
+    )
+    send(editor, own)
+    client = Client()
+    client.force_login(writer)
+    page = client.get(reverse("admin:articles_article_change", args=[own.pk])).content.decode()
+    assert "In review" in page or "Not sent for review" in page
+    assert "Link for Sam Counsel" not in page  # the panel's list is the editors'

@@ -68,7 +68,8 @@ def panel(request, article):
         and roles.may_change(user, article, article.status),
         "may_decide": current is not None and reviews.may_decide(user, current.step),
         "may_send_link": current is not None and current.step.is_legal and roles.may_publish(user),
-        "links": article.sign_off_links.all()[:5],
+        # Who was asked, and their address, is the editors' business.
+        "links": article.sign_off_links.all()[:5] if roles.may_publish(user) else [],
         "may_revoke": roles.may_publish(user),
     }
 
