@@ -302,7 +302,8 @@ def test_the_form_carries_the_panel(editor, client):
 
 @pytest.mark.parametrize(("entries", "tags"), [(1, 1), (4, 3)])
 def test_the_query_cost_is_fixed(editor, client, django_assert_num_queries, entries, tags):
-    """However many register entries and tags: the session, the user, the article with its
+    """However many register entries and tags: the session, the user, the device that
+    passed the second factor (django-otp), the article with its
     republication record, the editor's permissions (two), then the register, the tags, the
     article's callouts, the site-wide callouts, corrections, approved comments, the source
     snapshot, the accepted overrides and the helplines."""
@@ -311,6 +312,6 @@ def test_the_query_cost_is_fixed(editor, client, django_assert_num_queries, entr
     for term in terms:
         DoNotIdentify.objects.create(article=article, term=term, reason="restriction")
     body = " and ".join(terms)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         got = findings(ask(client, article, body=body, sensitive="on"))
     assert [f["rule"] for f in got] == ["identification"] * entries + ["helpline"]

@@ -155,6 +155,10 @@ def save_unless_held(actor, article, *, expected_version, **kwargs):
             raise
     if adding:  # the refused save was rolled back, the instance still thinks it is stored
         article.pk, article._state.adding = None, True
+    # Related rows the refused save cached (its republication record, say) were rolled
+    # back too; on PostgreSQL the new row gets a new id, so they must not be reused.
+    article._state.fields_cache.clear()
+    _forget_cached_relations(article)
     article.status = Article.Status.DRAFT
     if article.published_at and article.published_at <= timezone.now():
         article.published_at = None

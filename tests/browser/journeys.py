@@ -75,6 +75,10 @@ class Watch:
         # The admin's autocomplete cancels its pending lookup when the editor types on.
         if "/autocomplete/" in request.url and request.failure == "net::ERR_ABORTED":
             return
+        # A static file still loading when the page navigates on is cancelled by the
+        # browser: no failure of ours (a missing file is an HTTP 404, caught below).
+        if "/static/" in request.url and request.failure == "net::ERR_ABORTED":
+            return
         self.problems.append(f"request failed: {request.url} {request.failure}")
 
     def _response(self, response):
