@@ -25,7 +25,6 @@ from articles import identification, revisions, roles
 from articles.models import Republication, ReviewDecision, WorkflowStep
 
 LEGAL = WorkflowStep.Kind.LEGAL
-EDITOR = WorkflowStep.Kind.EDITOR
 LEGAL_STEP_NAME = "Legal"
 # Not content: bookkeeping, the publishing state and placement. A change to these leaves
 # an approval standing.
