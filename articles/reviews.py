@@ -6,7 +6,8 @@ step whenever a rule asks for one and the workflow has none:
 - a name on its do-not-identify register in its text, signed off or not (a sign-off lets
   the name stand; a lawyer still reads the story);
 - an active legal hold on one of its tags;
-- a republished piece whose licence allows no edits.
+- a republished piece whose licence allows no edits (its republication record's allowed
+  edits, the one place that says what the licence lets us change).
 
 A step counts as approved only by its latest decision on the content as it stands now:
 each decision stores a digest of the article's content (content_digest), so an edit after
@@ -37,7 +38,6 @@ _NOT_CONTENT = {
     "comments_closed_at",
     "hero_renditions",
 }
-_NO_EDITS_LICENCES = {Republication.Licence.CC_BY_ND, Republication.Licence.CC_BY_NC_ND}
 
 
 @dataclass(frozen=True)
@@ -113,11 +113,8 @@ def legal_reasons(article):
         reasons.append("it names someone on its do-not-identify register")
     if article.pk and article.legal_hold():
         reasons.append("a legal hold on one of its tags")
-    republication = Republication.objects.filter(article=article).first() if article.pk else None
-    if republication is not None and (
-        republication.allowed_edits == Republication.Edits.NONE
-        or republication.licence in _NO_EDITS_LICENCES
-    ):
+    record = article.republication_record if article.pk else None
+    if record is not None and record.allowed_edits == Republication.Edits.NONE:
         reasons.append("republished under a licence that allows no edits")
     return tuple(reasons)
 

@@ -184,9 +184,3 @@ def confirm(request, device, code):
     request.session.pop(REPLACING, None)
     passed(request, device)
     return None if recovery_codes_left(user) else new_recovery_codes(user)
-
-
-def reset(user):
-    """Forget every device of `user`: at their next login they enrol again."""
-    for model in (TOTPDevice, StaticDevice):
-        model.objects.filter(user=user).delete()
